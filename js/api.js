@@ -1,0 +1,156 @@
+// The public JavaScript API: a thin wrapper over the raw wasm-bindgen exports in ../pkg.
+//
+// Why a wrapper: ../shared/PERFORMANCE.md measured that passing a string to wasm costs as much as
+// JSON.parse (wasm-bindgen copies ASCII one character at a time), while bytes cross almost free.
+// So options go in as UTF-8 bytes written by the native TextEncoder.encodeInto, and the request
+// comes back as one newline-separated string decoded natively. The runtime entry points
+// (node.js, browser.js, workerd.js) initialise the wasm and re-export everything here.
+import * as raw from '../pkg/graph_call_transfer.js';
+
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(4096);
+
+/** Encodes `text` as UTF-8 into a reused buffer and returns a view of the written bytes. */
+function utf8(text) {
+  // encodeInto needs at most 3 bytes per UTF-16 unit.
+  if (text.length * 3 > scratch.length) {
+    scratch = new Uint8Array(Math.max(text.length * 3, scratch.length * 2));
+  }
+  const { written } = encoder.encodeInto(text, scratch);
+  return scratch.subarray(0, written);
+}
+
+/** Makes an error shaped like the ones the wasm core throws. */
+export function makeError(kind, path, reason) {
+  const error = new Error(path ? `${path}: ${reason}` : reason);
+  error.name = 'GraphCallTransferError';
+  error.kind = kind;
+  error.path = path;
+  error.reason = reason;
+  return error;
+}
+
+/** Whether `value` is an error thrown by this package (it has a stable `kind` and a `path`). */
+export function isGraphCallTransferError(value) {
+  return value instanceof Error && value.name === 'GraphCallTransferError' && typeof value.kind === 'string';
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function toJson(value, what) {
+  try {
+    return JSON.stringify(value);
+  } catch (cause) {
+    // BigInt values and cycles cannot be JSON.
+    const error = makeError('invalidType', '', `${what} cannot be turned into JSON: ${cause.message}`);
+    error.cause = cause;
+    throw error;
+  }
+}
+
+function randomUuid() {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  throw makeError('outOfRange', 'clientRequestId', 'crypto.randomUUID is not available here; pass a clientRequestId string');
+}
+
+/**
+ * Builds and validates a Graph call-transfer request. Throws a `GraphCallTransferError` with a
+ * stable `kind` and the JSON `path` of the offending value.
+ */
+export function buildTransferRequest(options) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw makeError('invalidType', '', `options must be an object, not ${describe(options)}`);
+  }
+  if (options.clientRequestId === true) {
+    options = { ...options, clientRequestId: randomUuid() };
+  } else if (options.clientRequestId === false) {
+    options = { ...options, clientRequestId: undefined };
+  }
+  const parts = raw.buildTransferRequestRaw(utf8(toJson(options, 'options'))).split('\n');
+  const headers = {};
+  const last = parts.length - 1;
+  for (let i = 2; i < last; i += 2) headers[parts[i]] = parts[i + 1];
+  return new TransferRequest(parts[0], parts[1], headers, parts[last]);
+}
+
+/**
+ * A built request: `method`, `url`, `headers` (a plain object for `fetch`), `bodyText` (the exact
+ * JSON to send) and `body` (the same as a plain object, parsed on first use).
+ */
+export class TransferRequest {
+  #body;
+  constructor(method, url, headers, bodyText) {
+    this.method = method;
+    this.url = url;
+    this.headers = headers;
+    this.bodyText = bodyText;
+  }
+  /** The body as a plain object (parsed from `bodyText` once, on first access). */
+  get body() {
+    if (this.#body === undefined) this.#body = JSON.parse(this.bodyText);
+    return this.#body;
+  }
+  /** `{ method, url, headers, body }`: what `JSON.stringify(request)` shows. */
+  toJSON() {
+    return { method: this.method, url: this.url, headers: this.headers, body: this.body };
+  }
+  /** Options for `fetch(request.url, request.toFetchInit(token))`. */
+  toFetchInit(token) {
+    const headers = { ...this.headers };
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    return { method: this.method, headers, body: this.bodyText };
+  }
+}
+
+function checkedTarget(target) {
+  raw.validateTargetRaw(utf8(toJson(target, 'the target')));
+  return target;
+}
+
+function requireString(value, path) {
+  if (typeof value !== 'string') {
+    throw makeError('invalidType', path, `wrong type: expected a string, found ${describe(value)}`);
+  }
+}
+
+function withExtras(target, extras) {
+  if (extras === undefined) return target;
+  if (extras === null || typeof extras !== 'object' || Array.isArray(extras)) {
+    throw makeError('invalidType', '', `extra target fields must be an object, not ${describe(extras)}`);
+  }
+  return { ...target, ...extras };
+}
+
+/**
+ * A Teams user as a transfer target. `extras` may add `displayName` (on the identity),
+ * `endpointType`, `replacesCallId` and other invitationParticipantInfo fields.
+ */
+export function teamsUser(userId, extras = undefined) {
+  requireString(userId, 'identity.user.id');
+  const { displayName, tenantId, ...rest } = extras ?? {};
+  const user = { id: userId };
+  if (displayName !== undefined) user.displayName = displayName;
+  if (tenantId !== undefined) user.tenantId = tenantId;
+  return checkedTarget(withExtras({ identity: { user } }, extras === undefined ? undefined : rest));
+}
+
+/** A PSTN phone number (E.164, such as "+12345678901") as a transfer target. */
+export function phoneNumber(e164, extras = undefined) {
+  requireString(e164, 'identity.phone.id');
+  const target = { identity: { phone: { '@odata.type': '#microsoft.graph.identity', id: e164 } } };
+  return checkedTarget(withExtras(target, extras));
+}
+
+/** An application instance (resource account) as a transfer target. */
+export function applicationInstance(id, extras = undefined) {
+  requireString(id, 'identity.applicationInstance.id');
+  const { displayName, ...rest } = extras ?? {};
+  const instance = { id };
+  if (displayName !== undefined) instance.displayName = displayName;
+  return checkedTarget(withExtras({ identity: { applicationInstance: instance } }, extras === undefined ? undefined : rest));
+}

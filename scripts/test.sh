@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `npm test`: on a fresh clone, with nothing run before it, sets up, builds and runs every test.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh
+step() { echo; echo "=== $* ==="; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+step "cargo clippy (warnings denied, native and wasm32)"
+cargo clippy --all-targets --quiet -- -D warnings
+source scripts/toolchain.sh
+detect_wasm_mode
+wasm_cargo clippy --lib --quiet -- -D warnings
+step "cargo test (native core)"
+cargo test --quiet
+step "build the wasm package"
+bash scripts/build.sh
+step "TypeScript declarations type-check"
+node_modules/.bin/tsc -p tests/ts/tsconfig.json
+step "JS tests (node:test) in Node, workerd and Chromium"
+node --test --test-reporter=spec tests/js/

@@ -1,0 +1,49 @@
+# Sourced by setup.sh and build.sh: decides how to build for wasm32 on this machine and exports
+# WASM_CARGO (the cargo command prefix) and WASM_MODE (rustup | debian). Cached in target/.wasm-mode
+# so that a hanging `rustup target add` is only tried once per checkout.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MODE_FILE="$ROOT/target/.wasm-mode"
+DEBIAN_LD=""
+
+detect_wasm_mode() {
+  if [ -f "$MODE_FILE" ]; then
+    WASM_MODE="$(cat "$MODE_FILE")"
+  else
+    WASM_MODE=""
+    if command -v rustup >/dev/null 2>&1; then
+      if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+        WASM_MODE=rustup
+      elif timeout 25 rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
+        WASM_MODE=rustup
+      fi
+    fi
+    [ -n "$WASM_MODE" ] || WASM_MODE=debian
+    mkdir -p "$ROOT/target"
+    echo "$WASM_MODE" > "$MODE_FILE"
+  fi
+  if [ "$WASM_MODE" = debian ]; then
+    for ld in wasm-ld-22 wasm-ld-21 wasm-ld-20 wasm-ld-19 wasm-ld; do
+      if command -v "$ld" >/dev/null 2>&1; then DEBIAN_LD="$ld"; break; fi
+    done
+  fi
+  export WASM_MODE
+}
+
+# Runs cargo for the wasm32 target with the right toolchain and flags: "$@" are extra cargo args.
+wasm_cargo() {
+  local sub="$1"; shift
+  if [ "$WASM_MODE" = rustup ]; then
+    cargo "$sub" --target wasm32-unknown-unknown "$@"
+  else
+    PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 \
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$DEBIAN_LD" \
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+      /usr/bin/cargo "$sub" --target wasm32-unknown-unknown --target-dir "$ROOT/target/wasm-debian" \
+      -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
+  fi
+}
+
+wasm_target_dir() {
+  if [ "$WASM_MODE" = rustup ]; then echo "$ROOT/target"; else echo "$ROOT/target/wasm-debian"; fi
+}

@@ -1,0 +1,273 @@
+//! The crate's error type: what went wrong ([`ErrorKind`]), where (a JSON path such as
+//! `transferTarget.identity.phone.id`) and why (the kind's message).
+
+use std::fmt;
+
+/// An error from building, validating or parsing.
+///
+/// Shaped like twilight's errors: a [`kind`](Self::kind) that carries data, plus the JSON
+/// [`path`](Self::path) of the offending value. `Display` reads `"{path}: {why}"`, or just the reason
+/// when the error concerns the whole input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    path: String,
+}
+
+impl Error {
+    /// Creates an error of `kind` at the JSON `path` (empty for the whole input).
+    pub fn new(kind: ErrorKind, path: impl Into<String>) -> Self {
+        Self {
+            kind,
+            path: path.into(),
+        }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// Where: the JSON path of the offending value, such as `transferTarget.identity.phone.id`
+    /// or `value[3].resourceData.state`; empty when the whole input is at fault.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Splits the error into its kind and path.
+    pub fn into_parts(self) -> (ErrorKind, String) {
+        (self.kind, self.path)
+    }
+
+    /// The stable, camelCase name of the kind, as JavaScript sees it in `error.kind`.
+    pub fn kind_name(&self) -> &'static str {
+        self.kind.name()
+    }
+
+    /// Why, without the path.
+    pub fn reason(&self) -> String {
+        self.kind.to_string()
+    }
+
+    /// Prefixes the path with `prefix` (used when a value is validated on its own and then
+    /// reported as part of a larger document).
+    #[must_use]
+    pub fn within(mut self, prefix: &str) -> Self {
+        if prefix.is_empty() {
+            return self;
+        }
+        self.path = if self.path.is_empty() {
+            prefix.to_owned()
+        } else if self.path.starts_with('[') {
+            format!("{prefix}{}", self.path)
+        } else {
+            format!("{prefix}.{}", self.path)
+        };
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            fmt::Display::fmt(&self.kind, f)
+        } else {
+            write!(f, "{}: {}", self.path, self.kind)
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// What went wrong. Each variant has a stable camelCase [`name`](Self::name) used by JavaScript.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input is not valid JSON (or not valid UTF-8).
+    InvalidJson {
+        /// The JSON parser's explanation, with line and column.
+        detail: String,
+    },
+    /// A value has the wrong JSON type, such as a number where a string is expected.
+    InvalidType {
+        /// The decoder's explanation.
+        detail: String,
+    },
+    /// A required field is absent (or `null`).
+    MissingField,
+    /// A string that must not be empty is empty (or only whitespace).
+    EmptyValue,
+    /// An option the API does not know (probably a typo).
+    UnknownOption,
+    /// The call id contains characters that are not safe in a URL path segment.
+    UnsafeCallId {
+        /// The offending character.
+        character: char,
+    },
+    /// The target has no identity, or an identity set with no member.
+    MissingIdentity,
+    /// A phone number is not in E.164 form (`+` and 2 to 15 digits, the first not 0).
+    NotE164 {
+        /// The value that was given.
+        value: String,
+    },
+    /// A string is longer than Graph allows.
+    TooLong {
+        /// The maximum length in characters.
+        max: usize,
+        /// The length that was given, in characters.
+        len: usize,
+    },
+    /// The field does not exist in the chosen API dialect.
+    UnsupportedInDialect {
+        /// The dialect, such as `beta-2018`.
+        dialect: &'static str,
+    },
+    /// `apiVersion` is not one of `v1.0`, `beta`, `beta-2018`.
+    UnknownApiVersion {
+        /// The value that was given.
+        value: String,
+    },
+    /// `cloud` is not a known national cloud name.
+    UnknownCloud {
+        /// The value that was given.
+        value: String,
+    },
+    /// Both `cloud` and `baseUrl` were given.
+    ConflictingOptions {
+        /// The other option.
+        other: &'static str,
+    },
+    /// The base URL is not an absolute `https` URL (or `http` to a loopback host).
+    InvalidBaseUrl {
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// A header value contains characters that cannot be sent in an HTTP header.
+    InvalidHeaderValue,
+    /// A value is out of its allowed range.
+    OutOfRange {
+        /// A description of the allowed range.
+        expected: &'static str,
+    },
+}
+
+impl ErrorKind {
+    /// The stable camelCase name of this kind (`error.kind` in JavaScript).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::InvalidJson { .. } => "invalidJson",
+            Self::InvalidType { .. } => "invalidType",
+            Self::MissingField => "missingField",
+            Self::EmptyValue => "emptyValue",
+            Self::UnknownOption => "unknownOption",
+            Self::UnsafeCallId { .. } => "unsafeCallId",
+            Self::MissingIdentity => "missingIdentity",
+            Self::NotE164 { .. } => "notE164",
+            Self::TooLong { .. } => "tooLong",
+            Self::UnsupportedInDialect { .. } => "unsupportedInDialect",
+            Self::UnknownApiVersion { .. } => "unknownApiVersion",
+            Self::UnknownCloud { .. } => "unknownCloud",
+            Self::ConflictingOptions { .. } => "conflictingOptions",
+            Self::InvalidBaseUrl { .. } => "invalidBaseUrl",
+            Self::InvalidHeaderValue => "invalidHeaderValue",
+            Self::OutOfRange { .. } => "outOfRange",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidJson { detail } => write!(f, "not valid JSON: {detail}"),
+            Self::InvalidType { detail } => f.write_str(detail),
+            Self::MissingField => f.write_str("is required"),
+            Self::EmptyValue => f.write_str("must not be empty"),
+            Self::UnknownOption => f.write_str("is not a known option"),
+            Self::UnsafeCallId { character } => write!(
+                f,
+                "call id contains {character:?}; only letters, digits, '-', '.', '_' and '~' are allowed in a URL path segment"
+            ),
+            Self::MissingIdentity => f.write_str(
+                "needs an identity with at least one of user, application, applicationInstance, phone, guest, ...",
+            ),
+            Self::NotE164 { value } => write!(
+                f,
+                "{value:?} is not an E.164 phone number ('+' then 2 to 15 digits, the first not 0, no spaces)"
+            ),
+            Self::TooLong { max, len } => {
+                write!(f, "is {len} characters long; the maximum is {max}")
+            }
+            Self::UnsupportedInDialect { dialect } => {
+                write!(f, "is not part of the {dialect} API; remove it or choose another apiVersion")
+            }
+            Self::UnknownApiVersion { value } => write!(
+                f,
+                "unknown apiVersion {value:?}; expected \"v1.0\", \"beta\" or \"beta-2018\""
+            ),
+            Self::UnknownCloud { value } => write!(
+                f,
+                "unknown cloud {value:?}; expected \"global\", \"usGovL4\", \"usGovL5\" or \"china\" (or pass baseUrl)"
+            ),
+            Self::ConflictingOptions { other } => {
+                write!(f, "cannot be combined with {other}; give one of them")
+            }
+            Self::InvalidBaseUrl { reason } => write!(f, "invalid base URL: {reason}"),
+            Self::InvalidHeaderValue => {
+                f.write_str("contains characters that are not allowed in an HTTP header")
+            }
+            Self::OutOfRange { expected } => write!(f, "is out of range: expected {expected}"),
+        }
+    }
+}
+
+/// Turns a `serde_path_to_error` failure into an [`Error`] with the JSON path of the bad value.
+pub(crate) fn from_serde(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = json_path(err.path());
+    let inner = err.into_inner();
+    let detail = strip_position(&inner);
+    let kind = match inner.classify() {
+        serde_json::error::Category::Data => {
+            if detail.starts_with("unknown field `") {
+                // serde_path_to_error's path already ends with the unknown field's name.
+                return Error::new(ErrorKind::UnknownOption, path);
+            }
+            ErrorKind::InvalidType { detail }
+        }
+        _ => ErrorKind::InvalidJson {
+            detail: inner.to_string(),
+        },
+    };
+    Error::new(kind, path)
+}
+
+fn strip_position(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+/// Renders a serde path as `a.b[3].c`; the root is the empty string.
+pub(crate) fn json_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => {
+                out.push('[');
+                out.push_str(&index.to_string());
+                out.push(']');
+            }
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    out
+}

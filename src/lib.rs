@@ -1,0 +1,25 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+//! # Architecture
+//!
+//! Everything outside [`wasm`] (compiled only for `wasm32`) is a **sans-IO core**: deterministic,
+//! no networking, no clock, no randomness and no JavaScript. Inputs are plain values and JSON text;
+//! outputs are plain data. The wasm-bindgen layer is a thin adapter over it.
+
+pub mod error;
+pub mod model;
+pub mod request;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use error::{Error, ErrorKind};
+pub use model::{
+    CommsOperation, EndpointType, Extra, Identity, IdentitySet, InvitationParticipantInfo,
+    OperationStatus, ParticipantInfo, ResultInfo,
+};
+pub use request::{
+    build_from_json, ApiVersion, Cloud, TransferOptions, TransferRequest, TransferRequestBuilder,
+};

@@ -1,0 +1,141 @@
+use serde::Deserialize;
+
+use super::{ApiVersion, Cloud, TransferRequest, TransferRequestBuilder};
+use crate::error::{from_serde, Error, ErrorKind};
+use crate::model::{InvitationParticipantInfo, ParticipantInfo};
+
+/// The options of `buildTransferRequest` in JavaScript, as JSON: one object that names the call, the
+/// target in Graph's own JSON shape, and where to send.
+///
+/// Unknown option names are refused (they are almost always typos), while unknown fields *inside*
+/// `transferTarget` and `transferee` are kept and sent, since Graph's types are open.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TransferOptions {
+    /// The id of the call to transfer. Required.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    pub call_id: Option<String>,
+    /// Whom to transfer to, in Graph's `invitationParticipantInfo` shape. Required.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "InvitationParticipantInfo"))]
+    pub transfer_target: Option<InvitationParticipantInfo>,
+    /// The participant to transfer, when transferring from a group call (v1.0 and beta).
+    #[serde(default)]
+    pub transferee: Option<ParticipantInfo>,
+    /// Echoed by Graph in notifications; at most 256 characters.
+    #[serde(default)]
+    pub client_context: Option<String>,
+    /// The 2018 beta's operation context.
+    #[serde(default)]
+    pub operation_context: Option<String>,
+    /// `"v1.0"` (default), `"beta"` or `"beta-2018"`.
+    #[serde(default)]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "\"v1.0\" | \"beta\" | \"beta-2018\"")
+    )]
+    pub api_version: Option<String>,
+    /// A national cloud: `"global"` (default), `"usGovL4"`, `"usGovL5"` or `"china"`.
+    #[serde(default)]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "\"global\" | \"usGovL4\" | \"usGovL5\" | \"china\"")
+    )]
+    pub cloud: Option<String>,
+    /// A custom base URL instead of `cloud`, such as a local simulator.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// A `client-request-id` header value. In JavaScript `true` generates a random UUID.
+    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | true"))]
+    pub client_request_id: Option<String>,
+}
+
+impl TransferOptions {
+    /// Parses options from JSON text (or bytes).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidJson`], or [`ErrorKind::InvalidType`] / [`ErrorKind::UnknownOption`] with
+    /// the JSON path of the offending value.
+    pub fn from_json(json: &[u8]) -> Result<Self, Error> {
+        let mut de = serde_json::Deserializer::from_slice(json);
+        let options: Self = serde_path_to_error::deserialize(&mut de).map_err(from_serde)?;
+        de.end().map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidJson {
+                    detail: e.to_string(),
+                },
+                "",
+            )
+        })?;
+        Ok(options)
+    }
+
+    /// Turns the options into a [`TransferRequestBuilder`].
+    ///
+    /// # Errors
+    /// [`ErrorKind::MissingField`] for `callId` or `transferTarget`,
+    /// [`ErrorKind::UnknownApiVersion`], [`ErrorKind::UnknownCloud`], and
+    /// [`ErrorKind::ConflictingOptions`] when both `cloud` and `baseUrl` are given.
+    pub fn into_builder(self) -> Result<TransferRequestBuilder, Error> {
+        let call_id = self
+            .call_id
+            .ok_or_else(|| Error::new(ErrorKind::MissingField, "callId"))?;
+        let target = self
+            .transfer_target
+            .ok_or_else(|| Error::new(ErrorKind::MissingField, "transferTarget"))?;
+        let mut builder = TransferRequestBuilder::new(call_id, target);
+        if let Some(version) = self.api_version.as_deref() {
+            builder = builder.api_version(ApiVersion::parse(version)?);
+        }
+        match (self.cloud.as_deref(), self.base_url) {
+            (Some(_), Some(_)) => {
+                return Err(Error::new(
+                    ErrorKind::ConflictingOptions { other: "baseUrl" },
+                    "cloud",
+                ))
+            }
+            (Some(cloud), None) => builder = builder.cloud(Cloud::parse(cloud)?),
+            (None, Some(url)) => builder = builder.base_url(url),
+            (None, None) => {}
+        }
+        if let Some(transferee) = self.transferee {
+            builder = builder.transferee(transferee);
+        }
+        if let Some(context) = self.client_context {
+            builder = builder.client_context(context);
+        }
+        if let Some(context) = self.operation_context {
+            builder = builder.operation_context(context);
+        }
+        if let Some(id) = self.client_request_id {
+            builder = builder.client_request_id(id);
+        }
+        Ok(builder)
+    }
+}
+
+/// Parses JSON options (the shape of [`TransferOptions`]) and builds the request in one step.
+/// This is what `buildTransferRequest` runs in JavaScript.
+///
+/// ```
+/// let request = graph_call_transfer::build_from_json(br#"{
+///     "callId": "57DAB8B1894C409AB240BD8BEAE78896",
+///     "apiVersion": "beta-2018",
+///     "transferTarget": {"identity": {"user": {"id": "8A34A46B-3D17-4ADC-8DCE-DC4E7D572698"}}},
+///     "operationContext": "transfer operation context"
+/// }"#)?;
+/// assert_eq!(request.url, "https://graph.microsoft.com/beta/app/calls/57DAB8B1894C409AB240BD8BEAE78896/transfer");
+/// assert_eq!(
+///     request.body,
+///     r#"{"operationContext":"transfer operation context","target":{"identity":{"user":{"id":"8A34A46B-3D17-4ADC-8DCE-DC4E7D572698"}}}}"#
+/// );
+/// # Ok::<(), graph_call_transfer::Error>(())
+/// ```
+///
+/// # Errors
+/// Everything [`TransferOptions::from_json`], [`TransferOptions::into_builder`] and
+/// [`TransferRequestBuilder::build`] report.
+pub fn build_from_json(json: &[u8]) -> Result<TransferRequest, Error> {
+    TransferOptions::from_json(json)?.into_builder()?.build()
+}

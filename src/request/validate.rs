@@ -1,0 +1,247 @@
+//! Validation rules, as pure functions with named limits (twilight-validate style).
+//!
+//! Each function returns the first problem it finds as an [`Error`] whose path is relative to the
+//! value it was given; callers prefix it with [`Error::within`].
+
+use crate::error::{Error, ErrorKind};
+use crate::model::{IdentitySet, InvitationParticipantInfo, ParticipantInfo};
+
+/// Graph's limit on `clientContext`, in characters.
+pub const CLIENT_CONTEXT_MAX_CHARS: usize = 256;
+/// The longest call id accepted, in characters (Graph's are 36-character GUIDs or a little longer).
+pub const CALL_ID_MAX_CHARS: usize = 256;
+/// The longest `client-request-id` accepted, in characters.
+pub const CLIENT_REQUEST_ID_MAX_CHARS: usize = 128;
+/// The longest id accepted inside an identity or as `replacesCallId` / `participantId`.
+pub const ID_MAX_CHARS: usize = 1024;
+
+/// Identity members whose `id` is required when present.
+const MEMBERS_REQUIRING_ID: [&str; 6] = [
+    "user",
+    "application",
+    "applicationInstance",
+    "phone",
+    "guest",
+    "azureCommunicationServicesUser",
+];
+
+/// Checks that `call_id` is a non-empty, URL-safe path segment.
+///
+/// # Errors
+/// [`ErrorKind::EmptyValue`], [`ErrorKind::TooLong`] or [`ErrorKind::UnsafeCallId`] (any character
+/// other than ASCII letters, digits, `-`, `.`, `_`, `~`, or the segments `.` and `..`).
+pub fn call_id(call_id: &str) -> Result<(), Error> {
+    if call_id.trim().is_empty() {
+        return Err(Error::new(ErrorKind::EmptyValue, ""));
+    }
+    max_chars(call_id, CALL_ID_MAX_CHARS)?;
+    if let Some(character) = call_id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~')))
+    {
+        return Err(Error::new(ErrorKind::UnsafeCallId { character }, ""));
+    }
+    if call_id == "." || call_id == ".." {
+        return Err(Error::new(ErrorKind::UnsafeCallId { character: '.' }, ""));
+    }
+    Ok(())
+}
+
+/// Checks that `value` is an E.164 number: `+`, then 2 to 15 digits, the first not `0`.
+///
+/// # Errors
+/// [`ErrorKind::NotE164`].
+pub fn e164(value: &str) -> Result<(), Error> {
+    let digits = value.strip_prefix('+').unwrap_or("");
+    let ok = (2..=15).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::NotE164 {
+                value: value.to_owned(),
+            },
+            "",
+        ))
+    }
+}
+
+/// Checks an identity set: at least one member; the members that need an `id` have a non-empty
+/// one; `phone.id` is E.164.
+///
+/// # Errors
+/// [`ErrorKind::MissingIdentity`], [`ErrorKind::MissingField`], [`ErrorKind::EmptyValue`],
+/// [`ErrorKind::NotE164`], [`ErrorKind::TooLong`].
+pub fn identity_set(identity: &IdentitySet) -> Result<(), Error> {
+    if identity.is_empty() {
+        return Err(Error::new(ErrorKind::MissingIdentity, ""));
+    }
+    for (name, member) in identity.members() {
+        let needs_id = MEMBERS_REQUIRING_ID.contains(&name);
+        match member.id.as_deref() {
+            None if needs_id => {
+                return Err(Error::new(ErrorKind::MissingField, format!("{name}.id")));
+            }
+            Some(id) => {
+                non_empty(id).map_err(|e| e.within(&format!("{name}.id")))?;
+                max_chars(id, ID_MAX_CHARS).map_err(|e| e.within(&format!("{name}.id")))?;
+                if name == "phone" {
+                    e164(id).map_err(|e| e.within("phone.id"))?;
+                }
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// Checks a transfer target: an identity is required; `replacesCallId`, `languageId`, `region`
+/// and `participantId` must not be empty when present.
+///
+/// # Errors
+/// [`ErrorKind::MissingIdentity`] at `identity`, and the errors of [`identity_set`] below it;
+/// [`ErrorKind::EmptyValue`] for an empty optional string.
+pub fn transfer_target(target: &InvitationParticipantInfo) -> Result<(), Error> {
+    let identity = target
+        .identity
+        .as_ref()
+        .ok_or_else(|| Error::new(ErrorKind::MissingIdentity, "identity"))?;
+    identity_set(identity).map_err(|e| e.within("identity"))?;
+    optional_id(target.replaces_call_id.as_deref(), "replacesCallId")?;
+    optional_id(target.language_id.as_deref(), "languageId")?;
+    optional_id(target.region.as_deref(), "region")?;
+    optional_id(target.participant_id.as_deref(), "participantId")?;
+    Ok(())
+}
+
+/// Checks a transferee (group calls): it needs an identity and a `participantId`.
+///
+/// # Errors
+/// [`ErrorKind::MissingIdentity`] at `identity`, [`ErrorKind::MissingField`] at `participantId`,
+/// and the errors of [`identity_set`].
+pub fn transferee(transferee: &ParticipantInfo) -> Result<(), Error> {
+    let identity = transferee
+        .identity
+        .as_ref()
+        .ok_or_else(|| Error::new(ErrorKind::MissingIdentity, "identity"))?;
+    identity_set(identity).map_err(|e| e.within("identity"))?;
+    match transferee.participant_id.as_deref() {
+        None => Err(Error::new(ErrorKind::MissingField, "participantId")),
+        Some(id) => optional_id(Some(id), "participantId"),
+    }
+}
+
+/// Checks `clientContext`: not empty, at most [`CLIENT_CONTEXT_MAX_CHARS`] characters.
+///
+/// # Errors
+/// [`ErrorKind::EmptyValue`], [`ErrorKind::TooLong`].
+pub fn client_context(value: &str) -> Result<(), Error> {
+    non_empty(value)?;
+    max_chars(value, CLIENT_CONTEXT_MAX_CHARS)
+}
+
+/// Checks a `client-request-id` header value: not empty, at most
+/// [`CLIENT_REQUEST_ID_MAX_CHARS`] visible ASCII characters.
+///
+/// # Errors
+/// [`ErrorKind::EmptyValue`], [`ErrorKind::TooLong`], [`ErrorKind::InvalidHeaderValue`].
+pub fn client_request_id(value: &str) -> Result<(), Error> {
+    non_empty(value)?;
+    max_chars(value, CLIENT_REQUEST_ID_MAX_CHARS)?;
+    if value.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(())
+    } else {
+        Err(Error::new(ErrorKind::InvalidHeaderValue, ""))
+    }
+}
+
+/// Checks and normalises a custom base URL: `https://host[:port][/path]`, or `http://` to a
+/// loopback host (`localhost`, `127.x.x.x`, `[::1]`) for local simulators. Returns it without a
+/// trailing slash.
+///
+/// # Errors
+/// [`ErrorKind::InvalidBaseUrl`] with the reason.
+pub fn base_url(value: &str) -> Result<String, Error> {
+    let fail = |reason| Err(Error::new(ErrorKind::InvalidBaseUrl { reason }, ""));
+    let (scheme, rest) = match value.split_once("://") {
+        Some(parts) => parts,
+        None => return fail("expected an absolute URL such as https://graph.microsoft.com"),
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "https" && scheme != "http" {
+        return fail("the scheme must be https (or http to a loopback host)");
+    }
+    if rest.contains(['?', '#']) {
+        return fail("a base URL cannot have a query or a fragment");
+    }
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return fail("a URL cannot contain whitespace or control characters");
+    }
+    let authority = rest.split('/').next().unwrap_or("");
+    if authority.contains('@') {
+        return fail("credentials in the URL are not allowed; send a bearer token instead");
+    }
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        match v6.split_once(']') {
+            Some((host, "")) => (host, None),
+            Some((host, rest)) => match rest.strip_prefix(':') {
+                Some(port) => (host, Some(port)),
+                None => return fail("unexpected text after the IPv6 address"),
+            },
+            None => return fail("unterminated IPv6 address"),
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    if host.is_empty() {
+        return fail("the URL has no host");
+    }
+    if port.is_some_and(|p| p.parse::<u16>().is_err()) {
+        return fail("the port is not a number from 0 to 65535");
+    }
+    let loopback =
+        host.eq_ignore_ascii_case("localhost") || host == "::1" || host.starts_with("127.");
+    if scheme == "http" && !loopback {
+        return fail("plain http is only allowed to a loopback host; use https");
+    }
+    let trimmed = value.trim_end_matches('/');
+    Ok(format!(
+        "{scheme}://{}",
+        &trimmed[trimmed.find("://").map_or(0, |i| i + 3)..]
+    ))
+}
+
+fn non_empty(value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        Err(Error::new(ErrorKind::EmptyValue, ""))
+    } else {
+        Ok(())
+    }
+}
+
+fn max_chars(value: &str, max: usize) -> Result<(), Error> {
+    // Fast path: a string of at most `max` bytes has at most `max` characters.
+    if value.len() <= max {
+        return Ok(());
+    }
+    let len = value.chars().count();
+    if len > max {
+        Err(Error::new(ErrorKind::TooLong { max, len }, ""))
+    } else {
+        Ok(())
+    }
+}
+
+fn optional_id(value: Option<&str>, path: &str) -> Result<(), Error> {
+    match value {
+        None => Ok(()),
+        Some(v) => non_empty(v)
+            .and_then(|()| max_chars(v, ID_MAX_CHARS))
+            .map_err(|e| e.within(path)),
+    }
+}
