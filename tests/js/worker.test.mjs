@@ -312,7 +312,7 @@ describe('edge worker in workerd', { skip }, () => {
           controller.enqueue(chunk);
         },
       });
-      const res = await worker.fetch('/callback', {
+      const res = await worker.rawFetch('/callback', {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: stream,
@@ -413,6 +413,43 @@ describe('edge worker in workerd', { skip }, () => {
       assert.equal(report.statusCounts[202], 1000, JSON.stringify(report.statusCounts));
       assert.equal(report.duplicatesAnswered, report.duplicatesSent);
       assert.deepEqual(report.problems, []);
+    });
+  });
+
+  describe('bounds and timers', () => {
+    let w;
+    before(async () => {
+      w = await startWorker({ persistDir: await freshDir('bounds'), bindings: bindings({ SEEN_MESSAGE_IDS: '8', STALL_AFTER_MS: '300' }) });
+    });
+    after(() => w?.dispose());
+
+    it('the per-call de-duplication memory is bounded (oldest forgotten first)', async () => {
+      const callId = `bounded-${randomUUID()}`;
+      const ids = Array.from({ length: 12 }, () => randomUUID());
+      for (let i = 0; i < ids.length; i++) assert.equal((await callback(w, participantsBody(callId, i), { messageId: ids[i] })).body.duplicate, false);
+      const { body } = await getCall(w, callId);
+      assert.deepEqual(body.deliveries.map((d) => d.messageId), ids.slice(4));
+      assert.equal((await callback(w, participantsBody(callId, 11), { messageId: ids[11] })).body.duplicate, true);
+      assert.equal((await callback(w, participantsBody(callId, 4), { messageId: ids[4] })).body.duplicate, true);
+      // The oldest were forgotten: a very late redelivery is applied again (harmless for the
+      // tracker, whose phases only move forward).
+      assert.equal((await callback(w, participantsBody(callId, 0), { messageId: ids[0] })).body.duplicate, false);
+      assert.equal((await getCall(w, callId)).body.deliveries.length, 8);
+    });
+
+    it('a transfer without progress is marked stalled by the Durable Object alarm, and resumes', async () => {
+      const callId = `stall-${randomUUID()}`;
+      assert.equal((await transfer(w, callId, { transferTarget: target })).status, 202);
+      let phase;
+      for (let i = 0; i < 50 && phase !== 'stalled'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        phase = (await getCall(w, callId)).body.phase;
+      }
+      assert.equal(phase, 'stalled');
+      for (const body of transferBodies(callId, 'completed')) assert.equal((await callback(w, body)).status, 202);
+      const { body } = await getCall(w, callId);
+      assert.equal(body.phase, 'completed');
+      assert.deepEqual(phases(body.history), ['requested->stalled', 'stalled->transferring', 'transferring->accepted', 'accepted->completed']);
     });
   });
 

@@ -4,6 +4,7 @@
 // CompiledWasm module), and Durable Object storage persists in a directory under test-output/ so a
 // new Miniflare on the same directory is a restarted worker.
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,37 @@ export async function freshDir(name) {
 }
 
 /**
+ * One HTTP request on a connection of its own (no keep-alive): under a burst of 1,000 concurrent
+ * requests, reusing pooled connections races with workerd closing idle ones (ECONNRESET), which
+ * would test the client's pool rather than the worker. Returns a fetch-like response
+ * `{ status, headers: { get(name) }, text(), json() }`.
+ */
+export function request(url, { method = 'GET', headers = {}, body, signal, timeoutMs = 60_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined || body === null ? null : typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
+    const h = { ...headers };
+    if (payload !== null) h['content-length'] = String(payload.length);
+    const req = http.request(url, { method, headers: h, agent: false, signal, timeout: timeoutMs }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({
+          status: res.statusCode,
+          headers: { get: (name) => res.headers[name.toLowerCase()] ?? null },
+          text: async () => text,
+          json: async () => JSON.parse(text),
+        });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(payload ?? undefined);
+  });
+}
+
+/**
  * Starts the worker on 127.0.0.1 (a free port). `bindings` are its vars and secrets.
  * Returns `{ url, fetch(path, init), dispose() }`.
  */
@@ -59,7 +91,10 @@ export async function startWorker({ persistDir, bindings }) {
   return {
     url,
     mf,
-    fetch: (p, init) => fetch(url + p, init),
+    /** A request on a fresh connection (see `request`). */
+    fetch: (p, init) => request(url + p, init),
+    /** The global fetch (streamed bodies). */
+    rawFetch: (p, init) => fetch(url + p, init),
     dispose: () => mf.dispose(),
   };
 }

@@ -32,8 +32,8 @@ import {
 
 /** Default body limit for /callback: 1 MiB. */
 const DEFAULT_MAX_BODY_BYTES = 1 << 20;
-/** Message ids remembered per call (and in the inbox) for de-duplication. */
-const MAX_SEEN_MESSAGE_IDS = 1024;
+/** Message ids remembered per call (and in the inbox) for de-duplication (SEEN_MESSAGE_IDS). */
+const DEFAULT_SEEN_MESSAGE_IDS = 1024;
 /** Deliveries listed per call in `GET /calls/{id}` (`deliveries`), oldest dropped first. */
 const MAX_DELIVERY_LOG = 512;
 /** Payloads kept in the inbox, oldest dropped first. */
@@ -152,6 +152,17 @@ async function readLimited(request, limit) {
   return bytes;
 }
 
+/**
+ * Disposes of a body that will not be used: a small one is read (so the client's keep-alive
+ * connection stays usable), a large or unknown-length one is cancelled.
+ */
+async function discardBody(request) {
+  if (request.body === null || request.bodyUsed) return;
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared <= 64 * 1024) await readLimited(request, 64 * 1024).catch(() => {});
+  else await request.body.cancel().catch(() => {});
+}
+
 async function sha256Hex(bytes) {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   let hex = '';
@@ -210,8 +221,10 @@ async function handleCallback(request, env) {
   } catch (e) {
     if (isGraphCallTransferError(e) && AUTH_STATUS_503.has(e.kind)) {
       // Our problem, not the caller's: Graph retries a 5xx.
+      await discardBody(request);
       return problem(503, e.kind, e.reason ?? e.message, {}, { 'retry-after': '5' });
     }
+    await discardBody(request);
     const kind = isGraphCallTransferError(e) ? e.kind : 'unauthorized';
     return problem(401, kind, isGraphCallTransferError(e) ? e.reason : 'the token could not be verified', isGraphCallTransferError(e) ? { path: e.path } : {}, {
       'www-authenticate': `Bearer error="invalid_token"`,
@@ -366,52 +379,79 @@ export default {
 // ---------------------------------------------------------------------------------------------
 // The Durable Object: one per call (named "call:<id>"), plus the inbox.
 //
-// Storage keys: "tracker" (TransferTracker JSON text), "seen" (message ids, oldest first),
-// "log" (deliveries applied, oldest first), "send" (the last transfer sent), "inbox:<seq>"
-// (kept payloads, inbox only), "inboxSeq". Everything a request changes is written in one
-// atomic put, after the in-memory change and before the answer.
+// Storage keys, all small so that a write costs the same on the 1st and the 1000th notification:
+//   "tracker"      the TransferTracker state (JSON text: this call's transfer and its history)
+//   "d:<seq>"      one record per applied delivery { messageId, at, items, transitions }; the last
+//                  SEEN_MESSAGE_IDS (default 1024) are kept and are the de-duplication memory
+//   "seq"          the last delivery sequence number
+//   "send"         the last transfer sent { at, url, status, clientRequestId, ... }
+//   "callId"       the call id (for the stall alarm)
+//   "inbox:<seq>"  kept payloads (the inbox object only), the last MAX_INBOX_ENTRIES
+// Everything a request changes is written in one batch (workerd coalesces the un-awaited
+// writes of one event into one atomic transaction), after the in-memory change and before the
+// answer; a failed write reloads the stored state and fails the request (5xx: Graph retries).
+
+function seqKey(prefix, seq) {
+  return `${prefix}${String(seq).padStart(12, '0')}`;
+}
 
 export class CallState extends DurableObject {
   constructor(ctx, env) {
     super(ctx, env);
     this.tracker = null;
-    this.seen = null;
-    this.seenSet = null;
-    this.log = null;
-    this.send = null;
     this.sending = false;
     ctx.blockConcurrencyWhile(() => this.load());
   }
 
   async load() {
-    const stored = await this.ctx.storage.get(['tracker', 'seen', 'log', 'send', 'callId', 'inboxSeq']);
+    const storage = this.ctx.storage;
+    const [stored, records, alarmAt] = await Promise.all([
+      storage.get(['tracker', 'seq', 'send', 'callId']),
+      storage.list({ prefix: 'd:' }),
+      storage.getAlarm(),
+    ]);
     const text = stored.get('tracker');
     if (this.tracker !== null) this.tracker.free();
+    // The tracker's own message-id memory is left small: this object's delivery records are the
+    // de-duplication memory (a whole body is applied or skipped, before the tracker sees it).
     this.tracker = text === undefined
-      ? new TransferTracker({ maxMessageIds: MAX_SEEN_MESSAGE_IDS * 4, maxEarlyPerCall: MAX_EARLY_PER_CALL, maxEarlyCalls: 4, stallAfterMs: stallAfter(this.env) })
+      ? new TransferTracker({ maxMessageIds: 16, maxEarlyPerCall: MAX_EARLY_PER_CALL, maxEarlyCalls: 4, stallAfterMs: stallAfter(this.env) })
       : TransferTracker.fromJSON(text);
-    this.seen = stored.get('seen') ?? [];
-    this.seenSet = new Set(this.seen);
-    this.log = stored.get('log') ?? [];
+    this.deliveries = [...records.values()];
+    this.seen = new Set(this.deliveries.map((d) => d.messageId));
+    this.seq = stored.get('seq') ?? 0;
     this.send = stored.get('send') ?? null;
     this.callId = stored.get('callId') ?? null;
-    this.inboxSeq = stored.get('inboxSeq') ?? 0;
+    this.alarmAt = alarmAt;
   }
 
-  /** Writes `entries`; on failure reloads the last stored state (so memory never runs ahead) and rethrows. */
-  async persist(entries) {
+  /**
+   * Writes `entries` and deletes `deletions` as one batch; on failure reloads the last stored
+   * state (so memory never runs ahead of storage) and rethrows.
+   */
+  async persist(entries, deletions = []) {
     try {
-      await this.ctx.storage.put(entries);
+      const writes = [this.ctx.storage.put(entries)];
+      if (deletions.length > 0) writes.push(this.ctx.storage.delete(deletions));
+      await Promise.all(writes);
     } catch (e) {
       await this.load();
       throw e;
     }
   }
 
-  remember(messageId) {
-    this.seen.push(messageId);
-    this.seenSet.add(messageId);
-    while (this.seen.length > MAX_SEEN_MESSAGE_IDS) this.seenSet.delete(this.seen.shift());
+  /** Records a delivery in memory; returns the storage writes and deletions for it. */
+  record(entry) {
+    const seq = ++this.seq;
+    this.deliveries.push(entry);
+    this.seen.add(entry.messageId);
+    const deletions = [];
+    const limit = numberOr(this.env.SEEN_MESSAGE_IDS, DEFAULT_SEEN_MESSAGE_IDS);
+    while (this.deliveries.length > limit) {
+      this.seen.delete(this.deliveries.shift().messageId);
+      deletions.push(seqKey('d:', seq - this.deliveries.length));
+    }
+    return { writes: { [seqKey('d:', seq)]: entry, seq }, deletions };
   }
 
   /**
@@ -419,17 +459,15 @@ export class CallState extends DurableObject {
    * result is stored: `{ duplicate, transitions }`.
    */
   async deliver(callId, messageId, bytes, now, maxBytes) {
-    if (this.seenSet.has(messageId)) {
-      return { duplicate: true, transitions: [] };
-    }
+    if (this.seen.has(messageId)) return { duplicate: true, transitions: [] };
     // Parsed again here: Notification objects do not cross the RPC boundary, the bytes do.
     const parsed = parseNotifications(bytes, { maxBytes });
     const mine = parsed.notifications.filter((n) => n.callId === callId);
     const transitions = this.tracker.observe(mine, { messageId, now });
-    this.remember(messageId);
-    this.log.push({ messageId, at: now, items: mine.length, transitions: transitions.length });
-    if (this.log.length > MAX_DELIVERY_LOG) this.log.splice(0, this.log.length - MAX_DELIVERY_LOG);
-    await this.persist({ tracker: JSON.stringify(this.tracker), seen: this.seen, log: this.log, callId });
+    const { writes, deletions } = this.record({ messageId, at: now, items: mine.length, transitions: transitions.length });
+    writes.tracker = JSON.stringify(this.tracker);
+    if (this.callId !== callId) writes.callId = callId;
+    await this.persist(writes, deletions);
     this.callId = callId;
     await this.scheduleStallCheck(callId);
     return { duplicate: false, transitions };
@@ -485,11 +523,13 @@ export class CallState extends DurableObject {
     const t = this.tracker.get(callId);
     if (t === null || t.phase === 'completed' || t.phase === 'failed' || t.phase === 'stalled') return;
     const at = t.lastProgressAt + stallAfter(this.env) + 1;
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
   }
 
   async alarm() {
+    this.alarmAt = null;
     const callId = this.callId;
     if (typeof callId !== 'string') return;
     const transitions = this.tracker.tick(Date.now());
@@ -500,7 +540,7 @@ export class CallState extends DurableObject {
   /** What `GET /calls/{id}` shows, or null when nothing is known about the call. */
   snapshot(callId) {
     const t = this.tracker.get(callId);
-    if (t === null && this.log.length === 0) return null;
+    if (t === null && this.deliveries.length === 0) return null;
     return {
       callId,
       registered: t !== null,
@@ -513,19 +553,18 @@ export class CallState extends DurableObject {
       duplicates: t?.duplicates ?? 0,
       late: t?.late ?? 0,
       history: t?.history ?? [],
-      deliveries: this.log,
+      deliveries: this.deliveries.slice(-MAX_DELIVERY_LOG),
       send: this.send,
     };
   }
 
   /** Keeps a payload for inspection (the inbox object), once per message id. */
   async keep(entry) {
-    if (this.seenSet.has(entry.messageId)) return { duplicate: true, transitions: [] };
-    this.remember(entry.messageId);
-    const seq = this.inboxSeq + 1;
-    await this.persist({ seen: this.seen, inboxSeq: seq, [inboxKey(seq)]: entry });
-    this.inboxSeq = seq;
-    if (seq > MAX_INBOX_ENTRIES) await this.ctx.storage.delete(inboxKey(seq - MAX_INBOX_ENTRIES));
+    if (this.seen.has(entry.messageId)) return { duplicate: true, transitions: [] };
+    const { writes, deletions } = this.record({ messageId: entry.messageId, at: entry.at });
+    writes[seqKey('inbox:', this.seq)] = entry;
+    if (this.seq > MAX_INBOX_ENTRIES) deletions.push(seqKey('inbox:', this.seq - MAX_INBOX_ENTRIES));
+    await this.persist(writes, deletions);
     return { duplicate: false, transitions: [] };
   }
 
@@ -534,10 +573,6 @@ export class CallState extends DurableObject {
     const entries = await this.ctx.storage.list({ prefix: 'inbox:', limit: MAX_INBOX_ENTRIES });
     return { entries: [...entries.values()] };
   }
-}
-
-function inboxKey(seq) {
-  return `inbox:${String(seq).padStart(12, '0')}`;
 }
 
 function numberOr(value, fallback) {
