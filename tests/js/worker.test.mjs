@@ -44,11 +44,11 @@ function bindings(extra = {}) {
   };
 }
 
-async function callback(w, body, { messageId = randomUUID(), authorization = `Bearer ${token}`, headers = {}, signal } = {}) {
+async function callback(w, body, { messageId = randomUUID(), authorization = `Bearer ${token}`, headers = {}, timeoutMs } = {}) {
   const h = { 'content-type': 'application/json', ...headers };
   if (authorization !== null) h.authorization = authorization;
   if (messageId !== null) h['x-microsoft-skype-message-id'] = messageId;
-  const res = await w.fetch('/callback', { method: 'POST', headers: h, body, signal });
+  const res = await w.fetch('/callback', { method: 'POST', headers: h, body, timeoutMs });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text === '' ? null : JSON.parse(text) };
 }

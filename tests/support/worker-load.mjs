@@ -84,11 +84,10 @@ export async function runLoad({ worker, callback, transfer, getCall, target, cal
   const latencies = [];
   const statusCounts = {};
   let duplicatesAnswered = 0;
-  const deadline = AbortSignal.timeout(timeoutMs);
   const started = performance.now();
   await Promise.all(deliveries.map(async (d) => {
     const t0 = performance.now();
-    const r = await callback(worker, d.body, { messageId: d.messageId, signal: deadline });
+    const r = await callback(worker, d.body, { messageId: d.messageId, timeoutMs });
     latencies.push(performance.now() - t0);
     statusCounts[r.status] = (statusCounts[r.status] ?? 0) + 1;
     if (r.body?.duplicate === true) duplicatesAnswered++;
