@@ -478,23 +478,22 @@ fn reads_usable_rsa_signing_keys_from_a_jwks() {
         r#"{{"kid":"even","kty":"RSA","n":"{}","e":"AQAA"}}"#,
         b64(&[0xc5; 256])
     );
-    let set = format!(
-        r#"{{"keys":[{},{},{},{},{},{},{},{},{},{},{{"kty":"RSA"}},7,{}]}}"#,
+    let keys: Vec<String> = vec![
         rsa_jwk("ok", 2048, r#","use":"sig","alg":"RS256","x5c":["..."]"#),
         rsa_jwk("small", 1024, ""),
         rsa_jwk("huge", 16384, ""),
         rsa_jwk("enc", 2048, r#","use":"enc""#),
         rsa_jwk("ps", 2048, r#","alg":"PS256""#),
         rsa_jwk("ops", 2048, r#","key_ops":["encrypt"]"#),
-        r#"{"kid":"ec","kty":"EC","crv":"P-256","x":"AA","y":"AA"}"#,
-        r#"{"kid":"oct","kty":"oct","k":"c2VjcmV0"}"#,
-        format!(
-            r#"{{"kid":"even","kty":"RSA","n":"{}","e":"AQAA"}}"#,
-            b64(&[0xc5; 256])
-        ),
-        r#"{"kid":"badn","kty":"RSA","n":"!!","e":"AQAB"}"#,
+        r#"{"kid":"ec","kty":"EC","crv":"P-256","x":"AA","y":"AA"}"#.to_owned(),
+        r#"{"kid":"oct","kty":"oct","k":"c2VjcmV0"}"#.to_owned(),
+        even_exponent,
+        r#"{"kid":"badn","kty":"RSA","n":"!!","e":"AQAB"}"#.to_owned(),
+        r#"{"kty":"RSA"}"#.to_owned(),
+        "7".to_owned(),
         rsa_jwk("ok2", 4096, r#","key_ops":["verify"]"#),
-    );
+    ];
+    let set = format!(r#"{{"keys":[{}]}}"#, keys.join(","));
     let keys = read_jwks(set.as_bytes()).unwrap();
     let usable: Vec<&str> = keys
         .iter()
