@@ -123,3 +123,4 @@ export function parseTransferBody(body, apiVersion = 'v1.0') {
   }
   return JSON.parse(raw.parseTransferBodyRaw(bytesOf(body, 'the body'), apiVersion));
 }
+export * from './auth.js';
