@@ -290,7 +290,7 @@ function keySetFor(options) {
     if (!(options.keySet instanceof CallbackKeySet)) {
       throw optionError('invalidType', 'keySet', `wrong type: expected a CallbackKeySet, found ${describe(options.keySet)}`);
     }
-    const extra = KEY_OPTIONS.filter((k) => options[k] !== undefined);
+    const extra = KEY_OPTIONS.filter((k) => k !== 'clock' && options[k] !== undefined);
     if (extra.length) throw optionError('conflictingOptions', 'keySet', `cannot be combined with ${extra[0]}; configure the CallbackKeySet instead`);
     return options.keySet;
   }
