@@ -20,12 +20,15 @@ fn auth_error(err: &AuthError) -> JsValue {
 }
 
 /// The claim policy, built once from the JSON options (`CallbackAuthOptions`) and reused.
-#[wasm_bindgen(js_name = CallbackTokenChecker)]
+///
+/// Internal to `js/auth.js`, so left out of the generated TypeScript (whose `Symbol.dispose`
+/// members would need the `esnext` lib in users' projects).
+#[wasm_bindgen(js_name = CallbackTokenChecker, skip_typescript)]
 pub struct CallbackTokenChecker {
     policy: CallbackAuthPolicy,
 }
 
-#[wasm_bindgen(js_class = CallbackTokenChecker)]
+#[wasm_bindgen(js_class = CallbackTokenChecker, skip_typescript)]
 impl CallbackTokenChecker {
     /// Builds the checker from `CallbackAuthOptions` as UTF-8 JSON bytes.
     #[wasm_bindgen(constructor)]
@@ -45,12 +48,12 @@ impl CallbackTokenChecker {
 }
 
 /// A token whose header has been checked, waiting for its signature to be verified.
-#[wasm_bindgen(js_name = OpenedCallbackToken)]
+#[wasm_bindgen(js_name = OpenedCallbackToken, skip_typescript)]
 pub struct OpenedCallbackToken {
     token: UnverifiedToken,
 }
 
-#[wasm_bindgen(js_class = OpenedCallbackToken)]
+#[wasm_bindgen(js_class = OpenedCallbackToken, skip_typescript)]
 impl OpenedCallbackToken {
     /// The header's `kid`.
     #[wasm_bindgen(getter)]
