@@ -28,7 +28,7 @@ pub struct CallbackTokenChecker {
     policy: CallbackAuthPolicy,
 }
 
-#[wasm_bindgen(js_class = CallbackTokenChecker, skip_typescript)]
+#[wasm_bindgen(js_class = CallbackTokenChecker)]
 impl CallbackTokenChecker {
     /// Builds the checker from `CallbackAuthOptions` as UTF-8 JSON bytes.
     #[wasm_bindgen(constructor)]
@@ -53,7 +53,7 @@ pub struct OpenedCallbackToken {
     token: UnverifiedToken,
 }
 
-#[wasm_bindgen(js_class = OpenedCallbackToken, skip_typescript)]
+#[wasm_bindgen(js_class = OpenedCallbackToken)]
 impl OpenedCallbackToken {
     /// The header's `kid`.
     #[wasm_bindgen(getter)]
