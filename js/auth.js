@@ -19,6 +19,7 @@ const POLICY_OPTIONS = ['appId', 'issuers', 'cloud', 'allowedTenants', 'clockSke
 const KEY_OPTIONS = ['jwks', 'jwksUrl', 'openIdConfigurationUrl', 'fetch', 'cacheTtlSeconds', 'cooldownSeconds', 'timeoutSeconds', 'clock'];
 const OTHER_OPTIONS = ['keySet', 'parse'];
 const KNOWN_OPTIONS = new Set([...POLICY_OPTIONS, ...KEY_OPTIONS, ...OTHER_OPTIONS]);
+const WARM_KEY = Symbol('warmKey');
 
 function subtle() {
   const s = globalThis.crypto && globalThis.crypto.subtle;
@@ -262,18 +263,33 @@ export class CallbackKeySet {
     return this.#import(entry);
   }
 
+  /** The already imported key for `kid` when the cache is warm and fresh, else undefined (no await needed). */
+  [WARM_KEY](kid) {
+    const keys = this.#keys;
+    if (keys === null || (!this.#static && this.#clock() - this.#fetchedAt >= this.#ttlMs)) return undefined;
+    const entry = keys.get(kid);
+    const cached = entry && this.#imported.get(kid);
+    return cached && cached.entry === entry ? cached.key : undefined;
+  }
+
   #import(entry) {
     const cached = this.#imported.get(entry.kid);
     if (cached && cached.entry === entry) return cached.promise;
+    const slot = { entry, promise: undefined, key: undefined };
     const promise = subtle()
       .importKey('jwk', { kty: 'RSA', n: entry.n, e: entry.e, alg: 'RS256', ext: true }, RSA, false, ['verify'])
+      .then((key) => {
+        slot.key = key;
+        return key;
+      })
       .catch((cause) => {
         this.#imported.delete(entry.kid);
         const error = makeError('unknownKey', 'header.kid', `the key with kid ${JSON.stringify(entry.kid)} could not be imported: ${cause && cause.message}`);
         error.cause = cause;
         throw error;
       });
-    this.#imported.set(entry.kid, { entry, promise });
+    slot.promise = promise;
+    this.#imported.set(entry.kid, slot);
     return promise;
   }
 }
@@ -365,7 +381,7 @@ export async function verifyCallbackToken(authorization, options) {
     const kid = opened.kid;
     const signature = opened.signature;
     const signingInput = opened.signingInput;
-    const key = await context.keySet.key(kid);
+    const key = context.keySet[WARM_KEY](kid) ?? (await context.keySet.key(kid));
     let valid = false;
     try {
       valid = await subtle().verify(RSA, key, signature, signingInput);

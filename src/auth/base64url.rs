@@ -16,47 +16,59 @@ pub fn base64url_decode(input: &[u8]) -> Result<Vec<u8>, &'static str> {
     if input.len() % 4 == 1 {
         return Err("invalid base64url length");
     }
-    let mut out = Vec::with_capacity(input.len() / 4 * 3 + 2);
+    let full = input.len() / 4;
+    let mut out = vec![0u8; full * 3];
     let mut chunks = input.chunks_exact(4);
-    for chunk in &mut chunks {
-        let n = (sextet(chunk[0])? << 18)
-            | (sextet(chunk[1])? << 12)
-            | (sextet(chunk[2])? << 6)
-            | sextet(chunk[3])?;
-        out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+    // Invalid characters map to 0xff; OR-ing all values and checking once keeps the loop
+    // branch-free.
+    let mut bad = 0u8;
+    for (chunk, dst) in (&mut chunks).zip(out.chunks_exact_mut(3)) {
+        let (a, b, c, d) = (
+            TABLE[chunk[0] as usize],
+            TABLE[chunk[1] as usize],
+            TABLE[chunk[2] as usize],
+            TABLE[chunk[3] as usize],
+        );
+        bad |= a | b | c | d;
+        let n = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(c) << 6) | u32::from(d);
+        dst[0] = (n >> 16) as u8;
+        dst[1] = (n >> 8) as u8;
+        dst[2] = n as u8;
     }
-    match *chunks.remainder() {
-        [] => {}
-        [a, b] => {
-            let n = (sextet(a)? << 18) | (sextet(b)? << 12);
-            if n & 0xffff != 0 {
-                return Err("non-canonical base64url (trailing bits set)");
-            }
-            out.push((n >> 16) as u8);
-        }
-        [a, b, c] => {
-            let n = (sextet(a)? << 18) | (sextet(b)? << 12) | (sextet(c)? << 6);
-            if n & 0xff != 0 {
-                return Err("non-canonical base64url (trailing bits set)");
-            }
-            out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8]);
-        }
-        _ => return Err("invalid base64url length"),
+    let rest = chunks.remainder();
+    let mut n = 0u32;
+    for (i, &ch) in rest.iter().enumerate() {
+        let v = TABLE[ch as usize];
+        bad |= v;
+        n |= u32::from(v) << (18 - 6 * i);
+    }
+    if bad & 0x80 != 0 {
+        return Err(if input.contains(&b'=') {
+            "base64url must not be padded with '='"
+        } else {
+            "invalid base64url character"
+        });
+    }
+    match rest.len() {
+        2 if n & 0xffff == 0 => out.push((n >> 16) as u8),
+        3 if n & 0xff == 0 => out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8]),
+        0 => {}
+        _ => return Err("non-canonical base64url (trailing bits set)"),
     }
     Ok(out)
 }
 
-fn sextet(c: u8) -> Result<u32, &'static str> {
-    Ok(match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'-' => 62,
-        b'_' => 63,
-        b'=' => return Err("base64url must not be padded with '='"),
-        _ => return Err("invalid base64url character"),
-    } as u32)
-}
+/// Sextet values of the base64url alphabet; 0xff for every other byte.
+const TABLE: [u8; 256] = {
+    let mut table = [0xffu8; 256];
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut i = 0;
+    while i < 64 {
+        table[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
