@@ -14,6 +14,7 @@ const DEFAULT_TTL_SECONDS = 3600;
 const DEFAULT_COOLDOWN_SECONDS = 60;
 const DEFAULT_TIMEOUT_SECONDS = 5;
 const MAX_KEY_DOCUMENT_BYTES = 1 << 20;
+const MAX_STALE_MS = 86_400_000;
 
 const POLICY_OPTIONS = ['appId', 'issuers', 'cloud', 'allowedTenants', 'clockSkewSeconds'];
 const KEY_OPTIONS = ['jwks', 'jwksUrl', 'openIdConfigurationUrl', 'fetch', 'cacheTtlSeconds', 'cooldownSeconds', 'timeoutSeconds', 'clock'];
@@ -246,8 +247,9 @@ export class CallbackKeySet {
       const now = this.#clock();
       const stale = this.#keys === null || now - this.#fetchedAt >= this.#ttlMs;
       if (stale && (this.#inflight || now - this.#lastAttempt >= this.#cooldownMs)) await this.#refresh();
-      // A failed refresh keeps serving the previous keys until a later attempt works.
-      if (this.#keys === null) throw this.#failure();
+      // A failed refresh keeps serving the previous keys until a later attempt works, for at most
+      // a day past their TTL.
+      if (this.#keys === null || this.#clock() - this.#fetchedAt >= this.#ttlMs + MAX_STALE_MS) throw this.#failure();
       entry = this.#keys.get(kid);
       if (entry === undefined && (this.#inflight || this.#clock() - this.#lastAttempt >= this.#cooldownMs)) {
         await this.#refresh();

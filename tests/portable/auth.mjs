@@ -358,6 +358,12 @@ export default function (t) {
     await pkg.verifyCallbackToken(`Bearer ${await token()}`, options); // stale keys still serve
     assert.equal(keySet.fetchCount, 3);
     await rejectsWith(ctx, keySet.refresh(), 'keyFetchFailed', { reason: /offline/ });
+    // Stale keys are served for at most a day past their TTL while the endpoint keeps failing.
+    now += 86_400_000;
+    await rejectsWith(ctx, pkg.verifyCallbackToken(`Bearer ${await token()}`, options), 'keyFetchFailed', { reason: /offline/ });
+    fail = false;
+    now += 6_000;
+    await pkg.verifyCallbackToken(`Bearer ${await token()}`, options);
   });
 
   t.test('concurrent first verifications share one key fetch', async (ctx) => {
