@@ -136,9 +136,9 @@ fn reports_malformed_tokens_with_a_path() {
         (
             format!(
                 "{}.{good_payload}.c2ln",
-                b64(br#"{"alg":"RS256","alg":"RS256","kid":"k"}"#)
+                b64(br#"{"alg":"RS256","kid":["k"]}"#)
             ),
-            "header",
+            "header.kid",
         ),
         (
             format!("{}.{good_payload}.c2ln", b64(br#"{"kid":"k"}"#)),
@@ -146,7 +146,7 @@ fn reports_malformed_tokens_with_a_path() {
         ),
         (
             format!("{}.{good_payload}.c2ln", b64(br#"{"alg":256,"kid":"k"}"#)),
-            "header",
+            "header.alg",
         ),
         (
             format!("{}.{good_payload}.c2ln", b64(br#"{"alg":"RS256"}"#)),
@@ -284,8 +284,30 @@ fn exp_is_required_and_claim_types_are_checked() {
         kind_of(claims_result("{} x", &policy, NOW)),
         ("malformed".into(), "payload".into())
     );
-    let dup = r#"{"exp":1,"exp":2}"#;
-    assert_eq!(kind_of(claims_result(dup, &policy, NOW)).0, "malformed");
+    let tid_number = format!(
+        r#"{{"iss":"https://graph.microsoft.com","aud":"{APP}","exp":{},"tid":7}}"#,
+        NOW + 1.0
+    );
+    assert_eq!(
+        kind_of(claims_result(&tid_number, &policy, NOW)),
+        ("malformed".into(), "payload.tid".into())
+    );
+    // A duplicated claim takes its last value (RFC 7519 section 4).
+    let dup = format!(
+        r#"{{"iss":"https://graph.microsoft.com","aud":"{APP}","exp":1,"exp":{},"tid":"t"}}"#,
+        NOW + 1.0
+    );
+    assert!(claims_result(&dup, &policy, NOW).is_ok());
+}
+
+#[test]
+fn a_duplicated_header_member_takes_its_last_value() {
+    let header = r#"{"alg":"none","alg":"RS256","kid":"a","kid":"b"}"#;
+    let parsed = UnverifiedToken::parse(token(header, "{}", b"s").as_bytes()).unwrap();
+    assert_eq!(parsed.kid(), "b");
+    let header = r#"{"alg":"RS256","alg":"none","kid":"a"}"#;
+    let err = UnverifiedToken::parse(token(header, "{}", b"s").as_bytes()).unwrap_err();
+    assert_eq!(err.kind_name(), "unsupportedAlgorithm");
 }
 
 #[test]

@@ -1,79 +1,91 @@
 //! The registered claims a callback token is checked on.
 
-use std::fmt;
-
-use serde::de::{self, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 use super::error::{AuthError, AuthErrorKind};
-use super::token::{is_json_object, strip_position};
+use super::json;
 
 /// The claims of a callback token that the checks use. Other claims are ignored here; the full
 /// payload is [`UnverifiedToken::payload_json`](super::UnverifiedToken::payload_json).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Claims {
     /// Issuer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
     /// Audience: one string or an array of strings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<Audience>,
     /// Expiry, seconds since the Unix epoch (required by the checks).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exp: Option<f64>,
     /// Not before, seconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<f64>,
     /// Issued at, seconds since the Unix epoch (not checked; Graph's tokens have none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat: Option<f64>,
     /// The Entra tenant id of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tid: Option<String>,
+}
+
+fn malformed(path: &str, detail: &str) -> AuthError {
+    AuthError::new(
+        AuthErrorKind::Malformed {
+            detail: detail.to_owned(),
+        },
+        path,
+    )
 }
 
 impl Claims {
     /// Parses the claims from the payload JSON. Unknown claims are ignored; a known claim of the
-    /// wrong type (`"exp": "soon"`), a duplicated known claim or a payload that is not a JSON
-    /// object is an error.
+    /// wrong type (`"exp": "soon"`) or a payload that is not a JSON object is an error. A claim
+    /// given twice takes its last value (RFC 7519 section 4 allows it).
     ///
     /// # Errors
     /// [`AuthErrorKind::Malformed`] at `payload` or `payload.<claim>`.
     pub fn from_json(json: &[u8]) -> Result<Self, AuthError> {
-        if !is_json_object(json) {
-            return Err(AuthError::new(
-                AuthErrorKind::Malformed {
-                    detail: "the payload is not a JSON object".to_owned(),
-                },
-                "payload",
-            ));
-        }
-        let mut de = serde_json::Deserializer::from_slice(json);
-        let claims: Self = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = crate::error::json_path(e.path());
-            let detail = strip_position(e.inner());
-            let path = if path.is_empty() {
-                "payload".to_owned()
-            } else {
-                format!("payload.{path}")
-            };
-            AuthError::new(AuthErrorKind::Malformed { detail }, path)
-        })?;
-        de.end().map_err(|e| {
-            AuthError::new(
-                AuthErrorKind::Malformed {
-                    detail: strip_position(&e),
-                },
-                "payload",
-            )
-        })?;
-        Ok(claims)
+        let map = json::object(json).map_err(|why| malformed("payload", &why))?;
+        let string = |name: &str, path: &str| {
+            json::string(&map, name)
+                .map(|s| s.map(str::to_owned))
+                .map_err(|why| malformed(path, why))
+        };
+        let number =
+            |name: &str, path: &str| json::number(&map, name).map_err(|why| malformed(path, why));
+        let aud = match map.get("aud") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(one)) => Some(Audience::One(one.clone())),
+            Some(Value::Array(many)) => {
+                let mut all = Vec::with_capacity(many.len());
+                for item in many {
+                    match item {
+                        Value::String(s) => all.push(s.clone()),
+                        _ => {
+                            return Err(malformed(
+                                "payload.aud",
+                                "wrong type: expected a string or an array of strings",
+                            ))
+                        }
+                    }
+                }
+                Some(Audience::Many(all))
+            }
+            Some(_) => {
+                return Err(malformed(
+                    "payload.aud",
+                    "wrong type: expected a string or an array of strings",
+                ))
+            }
+        };
+        Ok(Self {
+            iss: string("iss", "payload.iss")?,
+            aud,
+            exp: number("exp", "payload.exp")?,
+            nbf: number("nbf", "payload.nbf")?,
+            iat: number("iat", "payload.iat")?,
+            tid: string("tid", "payload.tid")?,
+        })
     }
 }
 
 /// The `aud` claim: one string or an array of strings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Audience {
     /// `"aud": "x"`.
     One(String),
@@ -88,28 +100,5 @@ impl Audience {
             Self::One(one) => one == value,
             Self::Many(many) => many.iter().any(|a| a == value),
         }
-    }
-}
-
-impl<'de> Deserialize<'de> for Audience {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct AudienceVisitor;
-        impl<'de> Visitor<'de> for AudienceVisitor {
-            type Value = Audience;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string or an array of strings")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Audience, E> {
-                Ok(Audience::One(v.to_owned()))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Audience, A::Error> {
-                let mut all = Vec::new();
-                while let Some(one) = seq.next_element::<String>()? {
-                    all.push(one);
-                }
-                Ok(Audience::Many(all))
-            }
-        }
-        deserializer.deserialize_any(AudienceVisitor)
     }
 }

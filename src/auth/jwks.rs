@@ -1,10 +1,11 @@
 //! Reading a JSON Web Key Set and an OpenID configuration: which keys can verify RS256.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::base64url::base64url_decode;
 use super::error::{AuthError, AuthErrorKind};
-use super::token::{is_json_object, strip_position};
+use super::json;
 
 /// The shortest RSA modulus accepted, in bits.
 pub const MIN_RSA_BITS: u32 = 2048;
@@ -35,23 +36,6 @@ impl JwkEntry {
     }
 }
 
-#[derive(Deserialize)]
-struct RawSet {
-    keys: Vec<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-struct RawKey {
-    kid: Option<String>,
-    kty: Option<String>,
-    #[serde(rename = "use")]
-    use_: Option<String>,
-    alg: Option<String>,
-    key_ops: Option<Vec<String>>,
-    n: Option<String>,
-    e: Option<String>,
-}
-
 fn fetch_failed(path: &str, detail: impl Into<String>) -> AuthError {
     AuthError::new(
         AuthErrorKind::KeyFetchFailed {
@@ -64,9 +48,9 @@ fn fetch_failed(path: &str, detail: impl Into<String>) -> AuthError {
 /// Reads a JWKS (`{"keys": [...]}`) and says, for each key with a `kid`, whether it can verify
 /// RS256: `kty` must be `RSA`, `use` absent or `sig`, `alg` absent or `RS256`, `key_ops` absent
 /// or containing `verify`, and the modulus 2048 to 8192 bits with an odd exponent. Keys without a
-/// `kid` cannot be selected and are left out; a key that is not an object, or has fields of the
-/// wrong type, is listed as unusable rather than failing the whole set. When several keys share a
-/// `kid`, the first usable one comes first.
+/// `kid` (or that are not objects) cannot be selected and are left out; a key with members of the
+/// wrong type is listed as unusable rather than failing the whole set. Usable keys come first, in
+/// document order, so when several keys share a `kid` the first usable one wins.
 ///
 /// # Errors
 /// [`AuthErrorKind::KeyFetchFailed`] at `keys` when the document is not a JSON object with a
@@ -79,66 +63,62 @@ fn fetch_failed(path: &str, detail: impl Into<String>) -> AuthError {
 /// assert_eq!(keys[0].unusable.as_deref(), Some("kty is \"EC\", not RSA"));
 /// ```
 pub fn read_jwks(json: &[u8]) -> Result<Vec<JwkEntry>, AuthError> {
-    if !is_json_object(json) {
-        return Err(fetch_failed("keys", "not a JWKS (not a JSON object)"));
-    }
-    let set: RawSet = serde_json::from_slice(json)
-        .map_err(|e| fetch_failed("keys", format!("not a JWKS ({})", strip_position(&e))))?;
-    let mut entries: Vec<JwkEntry> = Vec::with_capacity(set.keys.len());
-    for value in set.keys {
-        let kid = value
-            .get("kid")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        let Some(kid) = kid else { continue };
-        let entry = match RawKey::deserialize(value) {
-            Ok(raw) => check_key(raw),
-            Err(e) => Err(strip_position(&e)),
+    let set =
+        json::object(json).map_err(|why| fetch_failed("keys", format!("not a JWKS ({why})")))?;
+    let Some(Value::Array(keys)) = set.get("keys") else {
+        return Err(fetch_failed("keys", "not a JWKS (no keys array)"));
+    };
+    let mut usable = Vec::with_capacity(keys.len());
+    let mut unusable = Vec::new();
+    for key in keys {
+        let Some(key) = key.as_object() else { continue };
+        let Some(kid) = key.get("kid").and_then(Value::as_str) else {
+            continue;
         };
-        let entry = match entry {
-            Ok((n, e)) => JwkEntry {
+        let kid = kid.to_owned();
+        match check_key(key) {
+            Ok((n, e)) => usable.push(JwkEntry {
                 kid,
-                n: Some(n),
-                e: Some(e),
+                n: Some(n.to_owned()),
+                e: Some(e.to_owned()),
                 unusable: None,
-            },
-            Err(why) => JwkEntry {
+            }),
+            Err(why) => unusable.push(JwkEntry {
                 kid,
                 n: None,
                 e: None,
                 unusable: Some(why),
-            },
-        };
-        entries.push(entry);
+            }),
+        }
     }
-    // Stable: usable keys before unusable ones with the same kid, otherwise document order.
-    entries.sort_by_key(|e| !e.is_usable());
-    Ok(entries)
+    // Usable keys first, so that a usable key wins over an unusable one with the same kid.
+    usable.append(&mut unusable);
+    Ok(usable)
 }
 
-fn check_key(raw: RawKey) -> Result<(String, String), String> {
-    let _ = raw.kid;
-    match raw.kty.as_deref() {
+fn check_key(key: &json::Object) -> Result<(&str, &str), String> {
+    let member = |name: &str| json::string(key, name).map_err(|why| format!("{name}: {why}"));
+    match member("kty")? {
         Some("RSA") => {}
         Some(other) => return Err(format!("kty is {other:?}, not RSA")),
         None => return Err("the key has no kty".to_owned()),
     }
-    if let Some(use_) = raw.use_.as_deref() {
+    if let Some(use_) = member("use")? {
         if use_ != "sig" {
             return Err(format!("use is {use_:?}, not \"sig\""));
         }
     }
-    if let Some(alg) = raw.alg.as_deref() {
+    if let Some(alg) = member("alg")? {
         if alg != "RS256" {
             return Err(format!("alg is {alg:?}, not \"RS256\""));
         }
     }
-    if let Some(ops) = &raw.key_ops {
-        if !ops.iter().any(|op| op == "verify") {
-            return Err("key_ops does not include \"verify\"".to_owned());
-        }
+    match key.get("key_ops") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(ops)) if ops.iter().any(|op| op.as_str() == Some("verify")) => {}
+        Some(_) => return Err("key_ops does not include \"verify\"".to_owned()),
     }
-    let (Some(n), Some(e)) = (raw.n, raw.e) else {
+    let (Some(n), Some(e)) = (member("n")?, member("e")?) else {
         return Err("an RSA key needs n and e".to_owned());
     };
     let modulus = base64url_decode(n.as_bytes()).map_err(|why| format!("n: {why}"))?;
@@ -184,25 +164,18 @@ fn significant_bits(bytes: &[u8]) -> u32 {
 /// assert!(jwks_uri(br#"{"jwks_uri":"http://example.com/keys"}"#).is_err());
 /// ```
 pub fn jwks_uri(openid_configuration: &[u8]) -> Result<String, AuthError> {
-    #[derive(Deserialize)]
-    struct Config {
-        jwks_uri: Option<String>,
-    }
-    let config: Config = serde_json::from_slice(openid_configuration).map_err(|e| {
-        fetch_failed(
-            "jwks_uri",
-            format!("not an OpenID configuration ({})", strip_position(&e)),
-        )
-    })?;
-    if !is_json_object(openid_configuration) {
-        return Err(fetch_failed(
-            "jwks_uri",
-            "not an OpenID configuration (not a JSON object)",
-        ));
-    }
-    let uri = config
-        .jwks_uri
-        .ok_or_else(|| fetch_failed("jwks_uri", "the OpenID configuration has no jwks_uri"))?;
+    let config = json::object(openid_configuration)
+        .map_err(|why| fetch_failed("jwks_uri", format!("not an OpenID configuration ({why})")))?;
+    let uri = match json::string(&config, "jwks_uri") {
+        Ok(Some(uri)) => uri.to_owned(),
+        Ok(None) => {
+            return Err(fetch_failed(
+                "jwks_uri",
+                "the OpenID configuration has no jwks_uri",
+            ))
+        }
+        Err(why) => return Err(fetch_failed("jwks_uri", why)),
+    };
     check_key_url(&uri)?;
     Ok(uri)
 }

@@ -30,6 +30,7 @@
 mod base64url;
 mod claims;
 mod error;
+mod json;
 mod jwks;
 mod policy;
 mod token;

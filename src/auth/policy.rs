@@ -4,7 +4,9 @@ use serde::Deserialize;
 
 use super::claims::Claims;
 use super::error::{AuthError, AuthErrorKind};
-use crate::error::{from_serde, Error, ErrorKind};
+use serde_json::Value;
+
+use crate::error::{Error, ErrorKind};
 use crate::request::Cloud;
 
 /// The default clock skew, in seconds.
@@ -138,9 +140,38 @@ impl CallbackAuthPolicy {
     /// [`ErrorKind::EmptyValue`] for an empty `issuers` list, and [`ErrorKind::OutOfRange`] for
     /// `clockSkewSeconds`.
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        let mut de = serde_json::Deserializer::from_slice(json);
-        let options: CallbackAuthOptions =
-            serde_path_to_error::deserialize(&mut de).map_err(from_serde)?;
+        // Read through serde_json::Value rather than the derived deserializer: the same errors,
+        // less wasm.
+        let value: Value = serde_json::from_slice(json).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidJson {
+                    detail: e.to_string(),
+                },
+                "",
+            )
+        })?;
+        let Value::Object(map) = value else {
+            return Err(wrong_type("", "an object"));
+        };
+        let mut options = CallbackAuthOptions::default();
+        for (name, value) in &map {
+            if value.is_null() {
+                continue;
+            }
+            match name.as_str() {
+                "appId" => options.app_id = Some(string(value, name)?),
+                "issuers" => options.issuers = Some(strings(value, name)?),
+                "cloud" => options.cloud = Some(string(value, name)?),
+                "allowedTenants" => options.allowed_tenants = Some(strings(value, name)?),
+                "clockSkewSeconds" => {
+                    let seconds = value
+                        .as_u64()
+                        .ok_or_else(|| wrong_type(name, "a whole number of seconds"))?;
+                    options.clock_skew_seconds = Some(u32::try_from(seconds).unwrap_or(u32::MAX));
+                }
+                _ => return Err(Error::new(ErrorKind::UnknownOption, name.as_str())),
+            }
+        }
         Self::from_options(options)
     }
 
@@ -261,6 +292,33 @@ impl CallbackAuthPolicy {
         }
         Ok(())
     }
+}
+
+fn wrong_type(path: &str, expected: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidType {
+            detail: format!("wrong type: expected {expected}"),
+        },
+        path,
+    )
+}
+
+fn string(value: &Value, path: &str) -> Result<String, Error> {
+    value
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| wrong_type(path, "a string"))
+}
+
+fn strings(value: &Value, path: &str) -> Result<Vec<String>, Error> {
+    let items = value
+        .as_array()
+        .ok_or_else(|| wrong_type(path, "an array of strings"))?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        out.push(string(item, &format!("{path}[{i}]"))?);
+    }
+    Ok(out)
 }
 
 /// Removes one trailing `/`.
