@@ -110,9 +110,9 @@ async function fetchDocument(fetchFn, url, timeoutMs) {
 }
 
 function readKeys(bytes, where) {
-  let list;
+  let flat;
   try {
-    list = JSON.parse(raw.readJwksRaw(bytes));
+    flat = raw.readJwksRaw(bytes);
   } catch (e) {
     if (where && e && e.kind === 'keyFetchFailed') {
       e.reason = `${where}: ${e.reason}`;
@@ -120,8 +120,14 @@ function readKeys(bytes, where) {
     }
     throw e;
   }
+  // Four strings per key: kid, n, e, why-unusable ('' when usable). Usable keys come first, so
+  // the first entry for a kid wins.
   const keys = new Map();
-  for (const entry of list) if (!keys.has(entry.kid)) keys.set(entry.kid, entry);
+  for (let i = 0; i + 3 < flat.length; i += 4) {
+    const kid = flat[i];
+    if (keys.has(kid)) continue;
+    keys.set(kid, flat[i + 3] ? { kid, unusable: flat[i + 3] } : { kid, n: flat[i + 1], e: flat[i + 2] });
+  }
   return keys;
 }
 

@@ -1,9 +1,7 @@
 //! The registered claims a callback token is checked on.
 
-use serde_json::Value;
-
 use super::error::{AuthError, AuthErrorKind};
-use super::json;
+use super::json::{self, Json};
 
 /// The claims of a callback token that the checks use. Other claims are ignored here; the full
 /// payload is [`UnverifiedToken::payload_json`](super::UnverifiedToken::payload_json).
@@ -49,13 +47,13 @@ impl Claims {
         let number =
             |name: &str, path: &str| json::number(&map, name).map_err(|why| malformed(path, why));
         let aud = match map.get("aud") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(one)) => Some(Audience::One(one.clone())),
-            Some(Value::Array(many)) => {
+            None | Some(Json::Null) => None,
+            Some(Json::String(one)) => Some(Audience::One(one.clone())),
+            Some(Json::Array(many)) => {
                 let mut all = Vec::with_capacity(many.len());
                 for item in many {
                     match item {
-                        Value::String(s) => all.push(s.clone()),
+                        Json::String(s) => all.push(s.clone()),
                         _ => {
                             return Err(malformed(
                                 "payload.aud",

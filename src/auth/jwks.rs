@@ -1,11 +1,10 @@
 //! Reading a JSON Web Key Set and an OpenID configuration: which keys can verify RS256.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::base64url::base64url_decode;
 use super::error::{AuthError, AuthErrorKind};
-use super::json;
+use super::json::{self, Json};
 
 /// The shortest RSA modulus accepted, in bits.
 pub const MIN_RSA_BITS: u32 = 2048;
@@ -65,14 +64,14 @@ fn fetch_failed(path: &str, detail: impl Into<String>) -> AuthError {
 pub fn read_jwks(json: &[u8]) -> Result<Vec<JwkEntry>, AuthError> {
     let set =
         json::object(json).map_err(|why| fetch_failed("keys", format!("not a JWKS ({why})")))?;
-    let Some(Value::Array(keys)) = set.get("keys") else {
+    let Some(Json::Array(keys)) = set.get("keys") else {
         return Err(fetch_failed("keys", "not a JWKS (no keys array)"));
     };
     let mut usable = Vec::with_capacity(keys.len());
     let mut unusable = Vec::new();
     for key in keys {
         let Some(key) = key.as_object() else { continue };
-        let Some(kid) = key.get("kid").and_then(Value::as_str) else {
+        let Some(kid) = key.get("kid").and_then(Json::as_str) else {
             continue;
         };
         let kid = kid.to_owned();
@@ -114,8 +113,8 @@ fn check_key(key: &json::Object) -> Result<(&str, &str), String> {
         }
     }
     match key.get("key_ops") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(ops)) if ops.iter().any(|op| op.as_str() == Some("verify")) => {}
+        None | Some(Json::Null) => {}
+        Some(Json::Array(ops)) if ops.iter().any(|op| op.as_str() == Some("verify")) => {}
         Some(_) => return Err("key_ops does not include \"verify\"".to_owned()),
     }
     let (Some(n), Some(e)) = (member("n")?, member("e")?) else {

@@ -4,8 +4,7 @@ use serde::Deserialize;
 
 use super::claims::Claims;
 use super::error::{AuthError, AuthErrorKind};
-use serde_json::Value;
-
+use super::json::Json;
 use crate::error::{Error, ErrorKind};
 use crate::request::Cloud;
 
@@ -142,34 +141,40 @@ impl CallbackAuthPolicy {
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
         // Read through serde_json::Value rather than the derived deserializer: the same errors,
         // less wasm.
-        let value: Value = serde_json::from_slice(json).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidJson {
-                    detail: e.to_string(),
-                },
-                "",
-            )
-        })?;
-        let Value::Object(map) = value else {
-            return Err(wrong_type("", "an object"));
+        let map = match serde_json::from_slice::<Json>(json) {
+            Ok(Json::Object(map)) => map,
+            Ok(_) => return Err(wrong_type("", "an object")),
+            Err(e) => {
+                return Err(Error::new(
+                    ErrorKind::InvalidJson {
+                        detail: e.to_string(),
+                    },
+                    "",
+                ))
+            }
         };
         let mut options = CallbackAuthOptions::default();
-        for (name, value) in &map {
-            if value.is_null() {
+        for (name, value) in map.members() {
+            if *value == Json::Null {
                 continue;
             }
-            match name.as_str() {
+            match name {
                 "appId" => options.app_id = Some(string(value, name)?),
                 "issuers" => options.issuers = Some(strings(value, name)?),
                 "cloud" => options.cloud = Some(string(value, name)?),
                 "allowedTenants" => options.allowed_tenants = Some(strings(value, name)?),
                 "clockSkewSeconds" => {
-                    let seconds = value
-                        .as_u64()
-                        .ok_or_else(|| wrong_type(name, "a whole number of seconds"))?;
-                    options.clock_skew_seconds = Some(u32::try_from(seconds).unwrap_or(u32::MAX));
+                    let seconds = match value {
+                        Json::Number(n) if *n >= 0.0 && n.fract() == 0.0 => *n,
+                        _ => return Err(wrong_type(name, "a whole number of seconds")),
+                    };
+                    options.clock_skew_seconds = Some(if seconds > f64::from(u32::MAX) {
+                        u32::MAX
+                    } else {
+                        seconds as u32
+                    });
                 }
-                _ => return Err(Error::new(ErrorKind::UnknownOption, name.as_str())),
+                _ => return Err(Error::new(ErrorKind::UnknownOption, name)),
             }
         }
         Self::from_options(options)
@@ -303,17 +308,17 @@ fn wrong_type(path: &str, expected: &str) -> Error {
     )
 }
 
-fn string(value: &Value, path: &str) -> Result<String, Error> {
+fn string(value: &Json, path: &str) -> Result<String, Error> {
     value
         .as_str()
         .map(str::to_owned)
         .ok_or_else(|| wrong_type(path, "a string"))
 }
 
-fn strings(value: &Value, path: &str) -> Result<Vec<String>, Error> {
-    let items = value
-        .as_array()
-        .ok_or_else(|| wrong_type(path, "an array of strings"))?;
+fn strings(value: &Json, path: &str) -> Result<Vec<String>, Error> {
+    let Json::Array(items) = value else {
+        return Err(wrong_type(path, "an array of strings"));
+    };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         out.push(string(item, &format!("{path}[{i}]"))?);

@@ -114,7 +114,7 @@ impl UnverifiedToken {
             Ok(None) => return Err(malformed("header.alg", "the header has no alg")),
             Err(why) => return Err(malformed("header.alg", why)),
         }
-        if header.contains_key("crit") {
+        if header.get("crit").is_some() {
             return Err(malformed(
                 "header.crit",
                 "names critical extensions this verifier does not implement",

@@ -95,19 +95,21 @@ impl OpenedCallbackToken {
     }
 }
 
-/// Reads a JWKS (UTF-8 JSON bytes) and returns a JSON array of `{kid, n, e}` for usable keys and
-/// `{kid, unusable}` for the others. Throws `keyFetchFailed` when it is not a JWKS.
+/// Reads a JWKS (UTF-8 JSON bytes) and returns four strings per key with a `kid`: the kid, `n`,
+/// `e` and an empty string for a usable key; the kid, two empty strings and why for an unusable
+/// one (usable keys first). A flat string array crosses the boundary without a JSON encoder.
+/// Throws `keyFetchFailed` when it is not a JWKS.
 #[wasm_bindgen(js_name = readJwksRaw)]
-pub fn read_jwks_raw(jwks_json: &[u8]) -> Result<String, JsValue> {
+pub fn read_jwks_raw(jwks_json: &[u8]) -> Result<Vec<String>, JsValue> {
     let entries = auth::read_jwks(jwks_json).map_err(|e| auth_error(&e))?;
-    serde_json::to_string(&entries).map_err(|_| {
-        auth_error(&AuthError::new(
-            AuthErrorKind::KeyFetchFailed {
-                detail: "could not list the keys".to_owned(),
-            },
-            "keys",
-        ))
-    })
+    let mut out = Vec::with_capacity(entries.len() * 4);
+    for entry in entries {
+        out.push(entry.kid);
+        out.push(entry.n.unwrap_or_default());
+        out.push(entry.e.unwrap_or_default());
+        out.push(entry.unusable.unwrap_or_default());
+    }
+    Ok(out)
 }
 
 /// The checked `jwks_uri` of an OpenID configuration (UTF-8 JSON bytes). Throws
