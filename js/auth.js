@@ -211,6 +211,7 @@ export class CallbackKeySet {
     this.#inflight = this.#download().then(
       (keys) => {
         this.#keys = keys;
+        for (const kid of this.#imported.keys()) if (!keys.has(kid)) this.#imported.delete(kid);
         this.#fetchedAt = this.#clock();
         this.#lastError = null;
         return true;
