@@ -284,10 +284,10 @@ export default function (t) {
       [{ jwksUrl: `${params.origin}/slow`, timeoutSeconds: 0.3 }, /did not answer within 0.3 s/],
       [{ jwksUrl: 'http://127.0.0.1:1/keys' }, /failed/],
     ];
+    // (/slow answers after 10 s with an empty key set, which would be unknownKey: keyFetchFailed
+    // proves the timeout fired.)
     for (const [source, reason] of cases) {
-      const started = Date.now();
       await rejectsWith(ctx, pkg.verifyCallbackToken(`Bearer ${token}`, { appId: params.appId, ...source }), 'keyFetchFailed', { reason });
-      assert.ok(Date.now() - started < 4000, `${JSON.stringify(source)} took ${Date.now() - started} ms`);
     }
     // The redirect target itself works: the failure above is the redirect.
     assert.ok(await pkg.verifyCallbackToken(`Bearer ${token}`, { appId: params.appId, jwksUrl: `${params.origin}/sets/${name}/jwks` }));
