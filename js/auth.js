@@ -398,7 +398,11 @@ export async function verifyCallbackToken(authorization, options) {
       valid = false;
     }
     if (!valid) throw makeError('badSignature', 'signature', 'the RS256 signature does not verify');
-    return JSON.parse(opened.checkClaims(context.checker, context.clock() / 1000));
+    const now = context.clock();
+    if (typeof now !== 'number' || !Number.isFinite(now)) {
+      throw optionError('invalidType', 'clock', `the clock must return milliseconds since the epoch as a finite number, not ${typeof now === 'number' ? now : describe(now)}`);
+    }
+    return JSON.parse(opened.checkClaims(context.checker, now / 1000));
   } finally {
     opened.free();
   }

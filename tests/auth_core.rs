@@ -245,6 +245,15 @@ fn expiry_is_checked_with_the_skew() {
 }
 
 #[test]
+fn a_clock_that_is_not_a_number_fails_closed() {
+    let policy = CallbackAuthPolicy::new(APP);
+    assert_eq!(
+        kind_of(claims_result(&payload(NOW + 100.0), &policy, f64::NAN)).0,
+        "expired"
+    );
+}
+
+#[test]
 fn not_before_is_checked_with_the_skew() {
     let policy = CallbackAuthPolicy::new(APP);
     let with_nbf = |nbf: f64| {

@@ -263,7 +263,8 @@ impl CallbackAuthPolicy {
         {
             return Err(AuthError::new(AuthErrorKind::WrongAudience, "payload.aud"));
         }
-        if now >= exp + self.clock_skew {
+        // A clock that is not a number fails closed.
+        if now.is_nan() || now >= exp + self.clock_skew {
             return Err(AuthError::new(
                 AuthErrorKind::Expired {
                     exp: exp.floor() as i64,

@@ -431,6 +431,7 @@ export default function (t) {
       await assert.rejects(pkg.verifyCallbackToken(token, options), { kind, path });
     }
     await assert.rejects(pkg.verifyCallbackToken(token, null), { kind: 'invalidType' });
+    await assert.rejects(pkg.verifyCallbackToken(token, staticOptions(params, { clock: () => NaN })), { kind: 'invalidType', path: 'clock' });
     await assert.rejects(pkg.verifyCallbackToken(42, staticOptions(params)), { kind: 'invalidType', path: 'authorization' });
   });
 }
