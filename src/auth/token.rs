@@ -75,7 +75,7 @@ impl UnverifiedToken {
     /// `x5u` and `x5c` are never used to find a key.
     ///
     /// # Errors
-    /// [`AuthErrorKind::Malformed`] (paths `""`, `header`, `header.kid`, `header.crit`,
+    /// [`AuthErrorKind::Malformed`] (paths `""`, `header`, `header.alg`, `header.kid`, `header.crit`,
     /// `payload`, `signature`) and [`AuthErrorKind::UnsupportedAlgorithm`] (path `header.alg`).
     ///
     /// # Examples
