@@ -4,6 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { startWorker, freshDir, ROOT } from '../support/worker-harness.mjs';
@@ -18,6 +19,10 @@ const NEEDED = ['parseNotifications', 'TransferTracker', 'sendTransfer', 'isGrap
 const missing = NEEDED.filter((name) => !(name in pkg));
 const skip = missing.length > 0 ? `the package does not export ${missing.join(', ')} yet` : false;
 if (skip) console.log(`# worker tests skipped: ${skip}`);
+// The end-to-end tests with the playground's Graph simulator (signed callbacks) need www/server.mjs.
+const PLAYGROUND = path.join(ROOT, 'www/server.mjs');
+const skipSimulator = skip || (!existsSync(PLAYGROUND) || !('simulateTransfer' in pkg) ? 'the playground Graph simulator (www/server.mjs, simulateTransfer) is not in this tree yet' : false);
+if (skipSimulator && !skip) console.log(`# simulator end-to-end tests skipped: ${skipSimulator}`);
 
 const APP_ID = 'bot-app-0f6c';
 const TENANT = 'c6b1d7a4-7e0d-4c5e-9a51-2f7d2c1c0a11';
@@ -88,6 +93,115 @@ describe('edge worker in workerd', { skip }, () => {
   after(async () => {
     await worker?.dispose();
     await graph?.close();
+  });
+
+  describe('end to end with the Graph simulator and its signed callbacks', { skip: skipSimulator }, () => {
+    let pg;
+    let w;
+    const events = [];
+
+    before(async () => {
+      const { startPlayground } = await import(pathToFileURL(PLAYGROUND).href);
+      pg = await startPlayground({ port: 0, host: '127.0.0.1', stepMs: 15, appId: APP_ID, tenantId: TENANT, seed: 11 });
+      const base = pg.url.replace(/\/$/, '');
+      w = await startWorker({
+        persistDir: await freshDir('simulator'),
+        bindings: bindings({ JWKS: '', JWKS_URL: `${base}/simulator/jwks`, GRAPH_BASE_URL: base }),
+      });
+      pg.simulator.setConfig({ callbackUrl: `${w.url}/callback` });
+      pg.simulator.subscribe((e) => events.push(e));
+    });
+    after(async () => {
+      await pg?.close();
+      await w?.dispose();
+    });
+
+    /** Sends a transfer through the worker and waits (at most 15 s) until the simulator has had an answer to each callback. */
+    async function simulate(scenario, { apiVersion = 'v1.0', token = 'valid', options = {} } = {}) {
+      pg.simulator.setConfig({ defaultScenario: scenario, token });
+      const callId = `sim-${scenario}-${randomUUID()}`;
+      const sent = await transfer(w, callId, { transferTarget: target, clientContext: `ctx-${scenario}`, apiVersion, ...options });
+      assert.equal(sent.status, 202, JSON.stringify(sent.body));
+      const deadline = Date.now() + 15_000;
+      let expected;
+      let answers;
+      for (;;) {
+        const accepted = events.filter((e) => e.type === 'request' && e.data.callId === callId && e.data.status < 300);
+        expected = accepted.reduce((n, e) => n + e.data.notifications, 0);
+        answers = events.filter((e) => e.type === 'callback' && e.data.callId === callId);
+        if (accepted.length > 0 && answers.length >= expected) break;
+        if (Date.now() > deadline) throw new Error(`only ${answers.length} of ${expected} callbacks answered for ${callId}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const state = await getCall(w, callId);
+      return { callId, sent: sent.body, answers: answers.map((e) => e.data), state: state.body, requests: events.filter((e) => e.type === 'request' && e.data.callId === callId).map((e) => e.data) };
+    }
+
+    it('success (v1.0): every signed callback acknowledged, the call completed', async () => {
+      const r = await simulate('success');
+      assert.deepEqual(r.answers.map((a) => a.status), r.answers.map(() => 202));
+      assert.equal(r.state.phase, 'completed');
+      assert.deepEqual(phases(r.state.history), ['requested->transferring', 'transferring->accepted', 'accepted->completed']);
+      assert.deepEqual(r.state.resultInfo, { code: 0, subcode: 7015, message: 'GracefulTransferCompleted' });
+      assert.equal(r.state.deliveries.length, r.answers.length);
+    });
+
+    it('failure (v1.0): the call failed with resultInfo 500/7000', async () => {
+      const r = await simulate('failure');
+      assert.ok(r.answers.every((a) => a.status === 202));
+      assert.equal(r.state.phase, 'failed');
+      assert.equal(r.state.resultInfo.code, 500);
+      assert.equal(r.state.resultInfo.subcode, 7000);
+    });
+
+    it('success in the 2018 dialect (/app/calls, commsOperation, callState)', async () => {
+      const r = await simulate('success', { apiVersion: 'beta-2018' });
+      assert.match(r.requests[0].path, /^\/beta\/app\/calls\//);
+      assert.equal(r.sent.send.status, 200);
+      assert.ok(r.answers.every((a) => a.status === 202));
+      assert.equal(r.state.phase, 'completed');
+      assert.equal(r.state.history.at(-1).to, 'completed');
+    });
+
+    it('failure in the 2018 dialect', async () => {
+      const r = await simulate('failure', { apiVersion: 'beta-2018' });
+      assert.ok(r.answers.every((a) => a.status === 202));
+      assert.equal(r.state.phase, 'failed');
+    });
+
+    it('duplicated notifications (same message id twice) are applied once', async () => {
+      const r = await simulate('duplicated');
+      assert.ok(r.answers.every((a) => a.status === 202));
+      const distinct = new Set(r.answers.map((a) => a.messageId));
+      assert.equal(r.answers.length, distinct.size * 2);
+      assert.equal(r.state.deliveries.length, distinct.size);
+      assert.equal(r.state.phase, 'completed');
+      assert.deepEqual(phases(r.state.history), ['requested->transferring', 'transferring->accepted', 'accepted->completed']);
+    });
+
+    it('out of order (transferAccepted before transferring) still completes, nothing doubled', async () => {
+      const r = await simulate('outOfOrder');
+      assert.equal(r.state.phase, 'completed');
+      const tos = r.state.history.map((t) => t.to);
+      assert.equal(new Set(tos).size, tos.length);
+    });
+
+    it('throttled: the transfer is retried after Retry-After and then tracked', async () => {
+      const r = await simulate('throttled');
+      assert.equal(r.sent.send.attempts, 2);
+      assert.deepEqual(r.requests.map((q) => q.status), [429, 202]);
+      assert.equal(r.state.phase, 'completed');
+    });
+
+    for (const flavour of ['expired', 'wrongAudience', 'wrongIssuer', 'missingTenant', 'badSignature', 'none']) {
+      it(`callbacks with a ${flavour} token are refused (401) and change nothing`, async () => {
+        const r = await simulate('success', { token: flavour });
+        assert.ok(r.answers.length > 0);
+        assert.deepEqual(r.answers.map((a) => a.status), r.answers.map(() => 401));
+        assert.equal(r.state.phase, 'requested');
+        assert.equal(r.state.deliveries.length, 0);
+      });
+    }
   });
 
   describe('end to end with signed callbacks', () => {
