@@ -44,12 +44,12 @@ const OUTCOMES = [
 ];
 
 /**
- * Runs the load. `callback(worker, body, { messageId })`, `transfer(worker, callId, options)` and
+ * Runs the load. `callback(worker, body, { messageId, timeoutMs })`, `transfer(worker, callId, options)` and
  * `getCall(worker, callId)` are the HTTP helpers; `tracker` and `parse` are the package's
  * TransferTracker and parseNotifications (for the replay check). Returns figures and `problems`
  * (empty when every check passed).
  */
-export async function runLoad({ worker, callback, transfer, getCall, target, calls = 100, callbacks = 1000, duplicateRate = 0.1, seed = 1, tracker: TransferTracker, parse, timeoutMs = 120_000 }) {
+export async function runLoad({ worker, callback, transfer, getCall, target, calls = 100, callbacks = 1000, duplicateRate = 0.1, seed = 1, tracker: TransferTracker, parse, timeoutMs = 120_000, restart, restartAfter = Infinity }) {
   const random = rng(seed);
   const run = randomUUID().slice(0, 8);
   const duplicates = Math.round(callbacks * duplicateRate);
@@ -80,26 +80,55 @@ export async function runLoad({ worker, callback, transfer, getCall, target, cal
     for (const a of answers) if (a.status !== 202) throw new Error(`transfer answered ${a.status}: ${JSON.stringify(a.body)}`);
   }
 
-  // All callbacks at once.
+  // All callbacks at once. With `restart`, the worker is disposed once `restartAfter` answers
+  // have come back (the callbacks in flight then fail) and replaced by `await restart()`; every
+  // callback not answered 202 is then delivered again, as Graph redelivers, at most 3 times.
   const latencies = [];
   const statusCounts = {};
   let duplicatesAnswered = 0;
+  let current = worker;
+  let answered = 0;
+  let restarting = null;
+  let failures = 0;
+  const retry = [];
   const started = performance.now();
-  await Promise.all(deliveries.map(async (d) => {
+  const send = async (d) => {
     const t0 = performance.now();
-    const r = await callback(worker, d.body, { messageId: d.messageId, timeoutMs });
+    let r;
+    try {
+      r = await callback(current, d.body, { messageId: d.messageId, timeoutMs });
+    } catch {
+      failures++;
+      retry.push(d);
+      return;
+    }
     latencies.push(performance.now() - t0);
     statusCounts[r.status] = (statusCounts[r.status] ?? 0) + 1;
-    if (r.body?.duplicate === true) duplicatesAnswered++;
-  }));
+    if (r.status !== 202) retry.push(d);
+    else if (r.body?.duplicate === true) duplicatesAnswered++;
+    if (++answered === restartAfter && restart !== undefined) {
+      restarting = (async () => {
+        const old = current;
+        current = { fetch: () => Promise.reject(new Error('restarting')) };
+        await old.dispose();
+        current = await restart();
+      })();
+    }
+  };
+  await Promise.all(deliveries.map(send));
   const elapsedMs = performance.now() - started;
+  if (restarting !== null) await restarting;
+  for (let round = 0; round < 3 && retry.length > 0; round++) {
+    await Promise.all(retry.splice(0).map(send));
+  }
+  if (retry.length > 0) throw new Error(`${retry.length} callbacks were never acknowledged`);
   latencies.sort((a, b) => a - b);
 
   // Checks.
   const problems = [];
   const bodyOf = new Map(originals.map((m) => [m.messageId, m.body]));
   for (const p of plan) {
-    const { status, body: state } = await getCall(worker, p.callId);
+    const { status, body: state } = await getCall(current, p.callId);
     if (status !== 200) {
       problems.push(`${p.callId}: GET answered ${status}`);
       continue;
@@ -131,6 +160,9 @@ export async function runLoad({ worker, callback, transfer, getCall, target, cal
   }
 
   return {
+    worker: current,
+    restarted: restarting !== null,
+    failures,
     calls,
     callbacks: deliveries.length,
     duplicatesSent: duplicates,
