@@ -11,6 +11,8 @@
 pub mod error;
 pub mod model;
 pub mod request;
+pub mod response;
+pub mod retry;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -23,3 +25,5 @@ pub use model::{
 pub use request::{
     build_from_json, ApiVersion, Cloud, TransferOptions, TransferRequest, TransferRequestBuilder,
 };
+pub use response::{parse_transfer_response, GraphError, TransferAccepted, TransferResponse};
+pub use retry::{Decision, Outcome, RetryPolicy, StopReason};
