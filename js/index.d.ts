@@ -41,7 +41,8 @@ export type ErrorKind =
   | 'conflictingOptions'
   | 'invalidBaseUrl'
   | 'invalidHeaderValue'
-  | 'outOfRange';
+  | 'outOfRange'
+  | 'tokenUnavailable';
 
 /** An error thrown by this package: `name` is "GraphCallTransferError". */
 export interface GraphCallTransferError extends Error {
@@ -94,3 +95,4 @@ export function applicationInstance(id: string, extras?: TargetExtras & { tenant
 
 /** Builds an error shaped like the package's own (for layers built on top of it). */
 export function makeError(kind: string, path: string, reason: string): GraphCallTransferError;
+export * from './transport.js';

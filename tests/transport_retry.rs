@@ -1,6 +1,6 @@
 //! The retry policy through the public API, driven with a simulated clock.
 
-use graph_call_transfer::retry::{decide_from_json, policy_from_json, RetryOptions};
+use graph_call_transfer::retry::{OutcomeKind, RetryOptions, RetryQuery};
 use graph_call_transfer::{Decision, Outcome, RetryPolicy, StopReason};
 
 fn status(status: u16, retry_after_ms: Option<u64>) -> Outcome {
@@ -185,78 +185,236 @@ fn a_simulated_run_stops_at_max_attempts_and_at_the_deadline() {
     );
 }
 
+fn query(status: Option<f64>, kind: Option<OutcomeKind>) -> RetryQuery {
+    RetryQuery {
+        options: RetryOptions::default(),
+        attempt: 1.0,
+        status,
+        retry_after_ms: None,
+        kind,
+        started_at: Some(0.0),
+        now: 5.0,
+        jitter: 0.5,
+    }
+}
+
 #[test]
 fn options_fill_defaults_and_refuse_bad_values() {
-    assert_eq!(policy_from_json(b"null").unwrap(), RetryPolicy::default());
-    assert_eq!(policy_from_json(b"{}").unwrap(), RetryPolicy::default());
-    let policy = policy_from_json(br#"{"maxAttempts":1,"retryUnsafe":true}"#).unwrap();
-    assert_eq!((policy.max_attempts, policy.retry_unsafe), (1, true));
     assert_eq!(
         RetryOptions::default().into_policy().unwrap(),
         RetryPolicy::default()
     );
+    let policy = RetryOptions {
+        max_attempts: Some(1.0),
+        retry_unsafe: Some(true),
+        ..RetryOptions::default()
+    }
+    .into_policy()
+    .unwrap();
+    assert_eq!((policy.max_attempts, policy.retry_unsafe), (1, true));
 
-    let cases: [(&[u8], &str, &str); 7] = [
-        (br#"{"maxAttempts":0}"#, "outOfRange", "maxAttempts"),
-        (br#"{"maxAttempts":11}"#, "outOfRange", "maxAttempts"),
-        (br#"{"maxAttempts":-1}"#, "invalidType", "maxAttempts"),
-        (br#"{"deadlineMs":0}"#, "outOfRange", "deadlineMs"),
+    let none = RetryOptions::default();
+    let cases = [
         (
-            br#"{"maxRetryAfterMs":600001}"#,
-            "outOfRange",
+            RetryOptions {
+                max_attempts: Some(0.0),
+                ..none
+            },
+            "maxAttempts",
+        ),
+        (
+            RetryOptions {
+                max_attempts: Some(11.0),
+                ..none
+            },
+            "maxAttempts",
+        ),
+        (
+            RetryOptions {
+                max_attempts: Some(-1.0),
+                ..none
+            },
+            "maxAttempts",
+        ),
+        (
+            RetryOptions {
+                max_attempts: Some(f64::NAN),
+                ..none
+            },
+            "maxAttempts",
+        ),
+        (
+            RetryOptions {
+                max_attempts: Some(1e300),
+                ..none
+            },
+            "maxAttempts",
+        ),
+        (
+            RetryOptions {
+                deadline_ms: Some(0.0),
+                ..none
+            },
+            "deadlineMs",
+        ),
+        (
+            RetryOptions {
+                max_retry_after_ms: Some(600_001.0),
+                ..none
+            },
             "maxRetryAfterMs",
         ),
-        (br#"{"maxAttemps":2}"#, "unknownOption", "maxAttemps"),
-        (br#"{"baseDelayMs":1.5}"#, "invalidType", "baseDelayMs"),
+        (
+            RetryOptions {
+                base_delay_ms: Some(1.5),
+                ..none
+            },
+            "baseDelayMs",
+        ),
+        (
+            RetryOptions {
+                max_delay_ms: Some(f64::INFINITY),
+                ..none
+            },
+            "maxDelayMs",
+        ),
     ];
-    for (json, kind, path) in cases {
-        let err = policy_from_json(json).unwrap_err();
+    for (options, path) in cases {
+        let err = options.into_policy().unwrap_err();
         assert_eq!(
             (err.kind_name(), err.path()),
-            (kind, path),
-            "{}",
-            String::from_utf8_lossy(json)
+            ("outOfRange", path),
+            "{options:?}"
         );
     }
 }
 
 #[test]
-fn json_decisions() {
-    let d = decide_from_json(
-        br#"{"policy":{"maxAttempts":2},"attempt":2,"outcome":{"status":429},"now":5,"jitter":0.5}"#,
-    )
-    .unwrap();
-    assert_eq!((d.retry, d.reason), (false, Some("attemptsExhausted")));
-
-    let d = decide_from_json(
-        br#"{"attempt":1,"outcome":{"kind":"graph","status":429,"retryAfterMs":250,"code":"TooManyRequests"},"startedAt":0,"now":5,"jitter":0.5}"#,
-    )
-    .unwrap();
+fn queries_check_their_inputs() {
+    let d = RetryQuery {
+        options: RetryOptions {
+            max_attempts: Some(2.0),
+            ..RetryOptions::default()
+        },
+        attempt: 2.0,
+        ..query(Some(429.0), None)
+    };
     assert_eq!(
-        serde_json::to_string(&d).unwrap(),
-        r#"{"retry":true,"delayMs":250,"attempt":2,"retryAttempt":1}"#
+        d.decide().unwrap(),
+        Decision::Stop(StopReason::AttemptsExhausted)
     );
 
-    let d = decide_from_json(br#"{"attempt":1,"outcome":{"kind":"network"},"policy":{"retryUnsafe":true},"now":0,"jitter":0}"#).unwrap();
-    assert_eq!((d.retry, d.delay_ms), (true, Some(250)));
+    // A status wins over a kind, so a GraphError (kind "graph") can be passed as the outcome.
+    let d = RetryQuery {
+        retry_after_ms: Some(250.9),
+        ..query(Some(429.0), Some(OutcomeKind::Other))
+    };
+    assert_eq!(
+        d.decide().unwrap(),
+        Decision::Retry {
+            delay_ms: 250,
+            attempt: 2
+        }
+    );
 
-    let bad: [(&[u8], &str, &str); 8] = [
-        (br#"{"attempt":0,"outcome":{"status":429},"now":0,"jitter":0}"#, "outOfRange", "attempt"),
-        (br#"{"attempt":1,"outcome":{"status":429},"now":-1,"jitter":0}"#, "outOfRange", "now"),
-        (br#"{"attempt":1,"outcome":{"status":429},"now":0,"jitter":2}"#, "outOfRange", "jitter"),
-        (br#"{"attempt":1,"outcome":{"status":42},"now":0,"jitter":0}"#, "outOfRange", "outcome.status"),
-        (br#"{"attempt":1,"outcome":{"kind":"weird"},"now":0,"jitter":0}"#, "outOfRange", "outcome"),
-        (br#"{"attempt":1,"outcome":{"status":429,"retryAfterMs":-5},"now":0,"jitter":0}"#, "outOfRange", "outcome.retryAfterMs"),
-        (br#"{"attempt":1,"outcome":{"status":429},"now":0,"jitter":0,"policy":{"maxAttempts":99}}"#, "outOfRange", "policy.maxAttempts"),
-        (br#"{"attempt":1,"outcome":{"status":429},"jitter":0}"#, "invalidType", ""),
+    let unsafe_ok = RetryOptions {
+        retry_unsafe: Some(true),
+        ..RetryOptions::default()
+    };
+    let d = RetryQuery {
+        options: unsafe_ok,
+        jitter: 0.0,
+        ..query(None, Some(OutcomeKind::Network))
+    };
+    assert_eq!(
+        d.decide().unwrap(),
+        Decision::Retry {
+            delay_ms: 250,
+            attempt: 2
+        }
+    );
+
+    let base = query(Some(429.0), None);
+    let bad = [
+        (
+            RetryQuery {
+                attempt: 0.0,
+                ..base
+            },
+            "attempt",
+        ),
+        (
+            RetryQuery {
+                attempt: 1.5,
+                ..base
+            },
+            "attempt",
+        ),
+        (RetryQuery { now: -1.0, ..base }, "now"),
+        (
+            RetryQuery {
+                now: f64::NAN,
+                ..base
+            },
+            "now",
+        ),
+        (
+            RetryQuery {
+                started_at: Some(f64::INFINITY),
+                ..base
+            },
+            "startedAt",
+        ),
+        (
+            RetryQuery {
+                jitter: 2.0,
+                ..base
+            },
+            "jitter",
+        ),
+        (
+            RetryQuery {
+                jitter: f64::NAN,
+                ..base
+            },
+            "jitter",
+        ),
+        (
+            RetryQuery {
+                status: Some(42.0),
+                ..base
+            },
+            "outcome.status",
+        ),
+        (
+            RetryQuery {
+                status: Some(429.5),
+                ..base
+            },
+            "outcome.status",
+        ),
+        (query(None, Some(OutcomeKind::Other)), "outcome"),
+        (query(None, None), "outcome"),
+        (
+            RetryQuery {
+                retry_after_ms: Some(-5.0),
+                ..base
+            },
+            "outcome.retryAfterMs",
+        ),
+        (
+            RetryQuery {
+                options: RetryOptions {
+                    max_attempts: Some(99.0),
+                    ..RetryOptions::default()
+                },
+                ..base
+            },
+            "policy.maxAttempts",
+        ),
     ];
-    for (json, kind, path) in bad {
-        let err = decide_from_json(json).unwrap_err();
-        assert_eq!(
-            (err.kind_name(), err.path()),
-            (kind, path),
-            "{}",
-            String::from_utf8_lossy(json)
-        );
+    for (q, path) in bad {
+        let err = q.decide().unwrap_err();
+        assert_eq!((err.kind_name(), err.path()), ("outOfRange", path), "{q:?}");
     }
 }

@@ -22,7 +22,7 @@ mod http_date;
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub use http_date::{parse_http_date, parse_retry_after, RETRY_AFTER_MAX_SECS};
@@ -48,7 +48,8 @@ pub enum TransferResponse {
 pub struct TransferAccepted {
     /// The HTTP status: 202, or 200 for the 2018 beta.
     pub status: u16,
-    /// The operation Graph returned (the 2018 beta always, today's API never so far).
+    /// The operation Graph returned (the 2018 beta always, today's API never so far); always
+    /// `None` from [`summarize_transfer_response`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<CommsOperation>,
     /// The `request-id` response header.
@@ -110,11 +111,33 @@ impl std::error::Error for GraphError {}
 /// (empty when there was none), `now_ms` the current time in milliseconds since the Unix epoch
 /// (used only for a `Retry-After` given as an HTTP date).
 ///
-/// Success is `202`, or `200` whose body is a `commsOperation` (a JSON object with an `id`, a
-/// `status` or a `commsOperation` `@odata.type`). Everything else, including a `200` or `204`
-/// without an operation, is a [`GraphError`]: a non-JSON or empty body still gives a code named
-/// after the status and a message quoting the start of the body (an HTML page's `<title>`).
+/// Success is `202`, or `200` whose body is a `commsOperation` (see [`is_comms_operation`]).
+/// Everything else, including a `200` or `204` without an operation, is a [`GraphError`]: a
+/// non-JSON or empty body still gives a code named after the status and a message quoting the
+/// start of the body (an HTML page's `<title>`).
 pub fn parse_transfer_response<'a, I>(
+    status: u16,
+    headers: I,
+    body: &[u8],
+    now_ms: u64,
+) -> TransferResponse
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
+    let mut response = summarize_transfer_response(status, headers, body, now_ms);
+    if let TransferResponse::Accepted(ok) = &mut response {
+        if is_comms_operation(body) {
+            ok.operation = serde_json::from_slice(body).ok();
+        }
+    }
+    response
+}
+
+/// [`parse_transfer_response`] without decoding the operation: an accepted response always has
+/// `operation: None` here, and the body holds it when [`is_comms_operation`] says so. The wasm
+/// layer uses this form and lets JavaScript's `JSON.parse` build the operation object, which keeps
+/// the commsOperation decoder out of the wasm.
+pub fn summarize_transfer_response<'a, I>(
     status: u16,
     headers: I,
     body: &[u8],
@@ -141,18 +164,54 @@ where
         }
     }
 
-    if status == 202 || status == 200 {
-        let operation = operation(body);
-        if status == 202 || operation.is_some() {
-            return TransferResponse::Accepted(TransferAccepted {
-                status,
-                operation,
-                request_id: meta.request_id,
-                client_request_id: meta.client_request_id,
-            });
-        }
+    if status == 202 || (status == 200 && is_comms_operation(body)) {
+        return TransferResponse::Accepted(TransferAccepted {
+            status,
+            operation: None,
+            request_id: meta.request_id,
+            client_request_id: meta.client_request_id,
+        });
     }
     TransferResponse::Failed(graph_error(status, meta, body, now_ms))
+}
+
+/// The members that make a body a commsOperation; everything else is skipped unread.
+#[derive(Deserialize)]
+struct OperationProbe {
+    #[serde(default, rename = "@odata.type")]
+    odata_type: Option<Value>,
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    status: Option<Value>,
+}
+
+/// Whether `body` is a JSON object that looks like a `commsOperation`: it has a non-null `id` or
+/// `status`, or an `@odata.type` ending in `commsOperation`.
+///
+/// ```
+/// use graph_call_transfer::response::is_comms_operation;
+///
+/// assert!(is_comms_operation(br#"{"id":"op-1","status":"Running"}"#));
+/// assert!(!is_comms_operation(br#"{"value":[]}"#));
+/// assert!(!is_comms_operation(b"<html>"));
+/// ```
+pub fn is_comms_operation(body: &[u8]) -> bool {
+    if !body.trim_ascii_start().starts_with(b"{") {
+        return false;
+    }
+    match serde_json::from_slice::<OperationProbe>(body) {
+        Ok(probe) => {
+            probe.id.is_some()
+                || probe.status.is_some()
+                || probe
+                    .odata_type
+                    .as_ref()
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.ends_with("commsOperation"))
+        }
+        Err(_) => false,
+    }
 }
 
 #[derive(Default)]
@@ -161,20 +220,6 @@ struct Meta {
     client_request_id: Option<String>,
     date: Option<String>,
     retry_after: Option<String>,
-}
-
-/// The body as a commsOperation, when it looks like one.
-fn operation(body: &[u8]) -> Option<CommsOperation> {
-    let trimmed = body.trim_ascii_start();
-    if !trimmed.starts_with(b"{") {
-        return None;
-    }
-    let operation: CommsOperation = serde_json::from_slice(trimmed).ok()?;
-    let typed = operation
-        .odata_type
-        .as_deref()
-        .is_some_and(|t| t.ends_with("commsOperation"));
-    (typed || operation.id.is_some() || operation.status.is_some()).then_some(operation)
 }
 
 fn graph_error(status: u16, meta: Meta, body: &[u8], now_ms: u64) -> GraphError {
@@ -191,15 +236,15 @@ fn graph_error(status: u16, meta: Meta, body: &[u8], now_ms: u64) -> GraphError 
             .and_then(|v| parse_retry_after(v, now_ms)),
         inner_error: None,
     };
-    let json: Option<Map<String, Value>> = serde_json::from_slice(body).ok();
+    let json = serde_json::from_slice::<Map<String, Value>>(body).ok();
     match json {
-        Some(mut top) => match top.remove("error") {
+        Some(mut top) => match take(&mut top, "error") {
             Some(Value::Object(mut inner)) => {
                 error.code = take_string(&mut inner, "code").unwrap_or_default();
                 error.message = take_string(&mut inner, "message").unwrap_or_default();
-                let inner_error = match inner.remove("innerError") {
+                let inner_error = match take(&mut inner, "innerError") {
                     Some(Value::Object(map)) => Some(map),
-                    _ => match inner.remove("innererror") {
+                    _ => match take(&mut inner, "innererror") {
                         Some(Value::Object(map)) => Some(map),
                         _ => None,
                     },
@@ -232,8 +277,13 @@ fn graph_error(status: u16, meta: Meta, body: &[u8], now_ms: u64) -> GraphError 
     error
 }
 
+/// Moves a member out, leaving `null` (cheaper in wasm than removing it from the B-tree).
+fn take(map: &mut Map<String, Value>, key: &str) -> Option<Value> {
+    map.get_mut(key).map(Value::take)
+}
+
 fn take_string(map: &mut Map<String, Value>, key: &str) -> Option<String> {
-    match map.remove(key) {
+    match take(map, key) {
         Some(Value::String(text)) => Some(text),
         _ => None,
     }
@@ -262,7 +312,11 @@ fn described(status: u16, what: &str) -> String {
 
 /// "an empty body", an HTML page's title, or the start of the text with whitespace collapsed.
 fn body_description(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+    // Up to the first invalid UTF-8 sequence (a binary body is described by its readable start).
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default(),
+    };
     let text = text.trim();
     if text.is_empty() {
         return "an empty body".to_owned();

@@ -31,9 +31,7 @@
 //! assert_eq!(policy.decide(1, &gateway, 0, 150, 0.5), Decision::Stop(StopReason::MayHaveRun));
 //! ```
 
-use serde::{Deserialize, Serialize};
-
-use crate::error::{from_serde, Error, ErrorKind};
+use crate::error::{Error, ErrorKind};
 
 /// The most attempts (first try included) a policy may allow.
 pub const MAX_ATTEMPTS_LIMIT: u32 = 10;
@@ -134,6 +132,17 @@ pub enum StopReason {
 }
 
 impl StopReason {
+    /// Every reason, in declaration order (the wasm layer sends the index).
+    pub const ALL: [StopReason; 7] = [
+        Self::Succeeded,
+        Self::NotRetryable,
+        Self::MayHaveRun,
+        Self::Aborted,
+        Self::AttemptsExhausted,
+        Self::RetryAfterTooLong,
+        Self::DeadlineExceeded,
+    ];
+
     /// The stable camelCase name (`reason` in JavaScript).
     pub fn name(self) -> &'static str {
         match self {
@@ -270,46 +279,61 @@ impl RetryPolicy {
     }
 }
 
-/// Retry options as JSON (`retry` in `sendTransfer`): every field optional, defaults from
-/// [`RetryPolicy::default`]. Unknown names are refused (they are typos).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// Retry options as JavaScript hands them over (`retry` in `sendTransfer`): plain numbers, not
+/// yet checked to be integers or in range, each `None` for its [`RetryPolicy::default`] value.
+///
+/// Deliberately not a serde type: numbers cross the wasm boundary as `f64`s, which keeps JSON
+/// and float parsing out of the retry path.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct RetryOptions {
     /// The most attempts, the first included: 1 to 10 (default 3).
-    #[serde(default)]
-    pub max_attempts: Option<u32>,
+    pub max_attempts: Option<f64>,
     /// The backoff base in milliseconds (default 500).
-    #[serde(default)]
-    pub base_delay_ms: Option<u64>,
+    pub base_delay_ms: Option<f64>,
     /// The cap on a computed backoff in milliseconds (default 8000).
-    #[serde(default)]
-    pub max_delay_ms: Option<u64>,
+    pub max_delay_ms: Option<f64>,
     /// The longest `Retry-After` waited for, in milliseconds (default 30000).
-    #[serde(default)]
-    pub max_retry_after_ms: Option<u64>,
+    pub max_retry_after_ms: Option<f64>,
     /// No retry starts later than this after the first attempt, in milliseconds (default 60000).
-    #[serde(default)]
-    pub deadline_ms: Option<u64>,
+    pub deadline_ms: Option<f64>,
     /// Also retry after a 502, a 504, a 503 without `Retry-After`, a timeout or a dropped
     /// connection, at the risk of transferring twice (default false).
-    #[serde(default)]
     pub retry_unsafe: Option<bool>,
 }
 
 impl RetryOptions {
     /// Fills the defaults and validates.
     ///
+    /// ```
+    /// use graph_call_transfer::retry::RetryOptions;
+    ///
+    /// let policy = RetryOptions { max_attempts: Some(5.0), ..RetryOptions::default() }.into_policy()?;
+    /// assert_eq!(policy.max_attempts, 5);
+    /// let err = RetryOptions { deadline_ms: Some(-1.0), ..RetryOptions::default() }.into_policy().unwrap_err();
+    /// assert_eq!((err.kind_name(), err.path()), ("outOfRange", "deadlineMs"));
+    /// # Ok::<(), graph_call_transfer::Error>(())
+    /// ```
+    ///
     /// # Errors
-    /// See [`RetryPolicy::validate`].
+    /// [`ErrorKind::OutOfRange`] at the camelCase field name for a value that is not a
+    /// non-negative integer, and the limits of [`RetryPolicy::validate`].
     pub fn into_policy(self) -> Result<RetryPolicy, Error> {
         let d = RetryPolicy::default();
+        let int = |value: Option<f64>, default: u64, path: &str| match value {
+            None => Ok(default),
+            Some(v) => whole(v, path),
+        };
+        let max_attempts = int(self.max_attempts, u64::from(d.max_attempts), "maxAttempts")?;
         let policy = RetryPolicy {
-            max_attempts: self.max_attempts.unwrap_or(d.max_attempts),
-            base_delay_ms: self.base_delay_ms.unwrap_or(d.base_delay_ms),
-            max_delay_ms: self.max_delay_ms.unwrap_or(d.max_delay_ms),
-            max_retry_after_ms: self.max_retry_after_ms.unwrap_or(d.max_retry_after_ms),
-            deadline_ms: self.deadline_ms.unwrap_or(d.deadline_ms),
+            max_attempts: u32::try_from(max_attempts).unwrap_or(u32::MAX),
+            base_delay_ms: int(self.base_delay_ms, d.base_delay_ms, "baseDelayMs")?,
+            max_delay_ms: int(self.max_delay_ms, d.max_delay_ms, "maxDelayMs")?,
+            max_retry_after_ms: int(
+                self.max_retry_after_ms,
+                d.max_retry_after_ms,
+                "maxRetryAfterMs",
+            )?,
+            deadline_ms: int(self.deadline_ms, d.deadline_ms, "deadlineMs")?,
             retry_unsafe: self.retry_unsafe.unwrap_or(d.retry_unsafe),
         };
         policy.validate()?;
@@ -317,161 +341,107 @@ impl RetryOptions {
     }
 }
 
-/// Parses [`RetryOptions`] JSON into a validated policy (`null` gives the default).
-///
-/// # Errors
-/// [`ErrorKind::InvalidJson`], [`ErrorKind::InvalidType`], [`ErrorKind::UnknownOption`] or
-/// [`ErrorKind::OutOfRange`], with the path of the offending field.
-pub fn policy_from_json(json: &[u8]) -> Result<RetryPolicy, Error> {
-    let options: Option<RetryOptions> = from_json(json)?;
-    options.unwrap_or_default().into_policy()
+/// How an attempt ended without an HTTP status, in a [`RetryQuery`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeKind {
+    /// No answer within the timeout.
+    Timeout,
+    /// The connection failed or was dropped.
+    Network,
+    /// The caller cancelled.
+    Aborted,
+    /// Any other kind (such as `graph`): the outcome then needs a status.
+    Other,
 }
 
-/// The input of [`decide_from_json`]: `decideRetry`'s argument in JavaScript.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct DecideInput {
-    #[serde(default)]
-    policy: Option<RetryOptions>,
-    attempt: u32,
-    outcome: OutcomeInput,
-    #[serde(default)]
-    started_at: Option<f64>,
-    now: f64,
-    jitter: f64,
+/// One retry question with unchecked inputs, as JavaScript's `decideRetry` asks it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryQuery {
+    /// The policy.
+    pub options: RetryOptions,
+    /// The number of the attempt that just ended (1 for the first).
+    pub attempt: f64,
+    /// The HTTP status, when there was an answer.
+    pub status: Option<f64>,
+    /// `Retry-After` in milliseconds.
+    pub retry_after_ms: Option<f64>,
+    /// The kind of failure, when there was no answer.
+    pub kind: Option<OutcomeKind>,
+    /// When the first attempt started, in ms (default `now`).
+    pub started_at: Option<f64>,
+    /// Now, in ms.
+    pub now: f64,
+    /// A value in `[0, 1]`.
+    pub jitter: f64,
 }
 
-/// An outcome as JSON: `{status, retryAfterMs?}` or `{kind: "timeout" | "network" | "aborted"}`.
-/// Other fields are ignored, so an error object thrown by `sendTransfer` can be passed as is.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct OutcomeInput {
-    #[serde(default)]
-    status: Option<u16>,
-    #[serde(default)]
-    retry_after_ms: Option<f64>,
-    #[serde(default)]
-    kind: Option<String>,
-}
-
-/// A decision as JSON-ready data: `{retry: true, delayMs, attempt, retryAttempt}` or
-/// `{retry: false, reason}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DecisionOutput {
-    /// Whether to send again.
-    pub retry: bool,
-    /// The wait before the next attempt, in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delay_ms: Option<u64>,
-    /// The number of the next attempt.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attempt: Option<u32>,
-    /// The `Retry-Attempt` header value for the next attempt (retries so far).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retry_attempt: Option<u32>,
-    /// Why not, as a [`StopReason::name`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<&'static str>,
-}
-
-impl From<Decision> for DecisionOutput {
-    fn from(decision: Decision) -> Self {
-        match decision {
-            Decision::Retry { delay_ms, attempt } => Self {
-                retry: true,
-                delay_ms: Some(delay_ms),
-                attempt: Some(attempt),
-                retry_attempt: Some(attempt - 1),
-                reason: None,
-            },
-            Decision::Stop(reason) => Self {
-                retry: false,
-                delay_ms: None,
-                attempt: None,
-                retry_attempt: None,
-                reason: Some(reason.name()),
-            },
+impl RetryQuery {
+    /// Checks the inputs and runs [`RetryPolicy::decide`].
+    ///
+    /// ```
+    /// use graph_call_transfer::retry::{OutcomeKind, RetryOptions, RetryQuery};
+    /// use graph_call_transfer::{Decision, StopReason};
+    ///
+    /// let query = RetryQuery {
+    ///     options: RetryOptions::default(),
+    ///     attempt: 1.0,
+    ///     status: Some(503.0),
+    ///     retry_after_ms: Some(1000.0),
+    ///     kind: None,
+    ///     started_at: Some(0.0),
+    ///     now: 20.0,
+    ///     jitter: 0.3,
+    /// };
+    /// assert_eq!(query.decide()?, Decision::Retry { delay_ms: 1000, attempt: 2 });
+    /// let timeout = RetryQuery { status: None, kind: Some(OutcomeKind::Timeout), ..query };
+    /// assert_eq!(timeout.decide()?, Decision::Stop(StopReason::MayHaveRun));
+    /// # Ok::<(), graph_call_transfer::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::OutOfRange`] for an `attempt` that is not a positive integer, a negative or
+    /// non-finite time, a `jitter` outside `[0, 1]`, an outcome with neither a status from 100 to
+    /// 599 nor a kind other than [`OutcomeKind::Other`], and the policy's errors (under `policy`).
+    pub fn decide(&self) -> Result<Decision, Error> {
+        let policy = self.options.into_policy().map_err(|e| e.within("policy"))?;
+        let attempt = whole(self.attempt, "attempt")?;
+        if attempt == 0 {
+            return Err(out_of_range("an integer from 1", "attempt"));
         }
-    }
-}
-
-/// [`RetryPolicy::decide`] over JSON: `{policy?, attempt, outcome, startedAt?, now, jitter}`,
-/// times in milliseconds (`startedAt` defaults to `now`). This is what `decideRetry` runs in
-/// JavaScript.
-///
-/// ```
-/// use graph_call_transfer::retry::decide_from_json;
-///
-/// let decision = decide_from_json(br#"{"attempt":1,"outcome":{"status":503,"retryAfterMs":1000},
-///     "startedAt":0,"now":20,"jitter":0.3}"#)?;
-/// assert_eq!((decision.retry, decision.delay_ms, decision.retry_attempt), (true, Some(1000), Some(1)));
-///
-/// let decision = decide_from_json(br#"{"attempt":1,"outcome":{"kind":"timeout"},"now":0,"jitter":0}"#)?;
-/// assert_eq!(decision.reason, Some("mayHaveRun"));
-/// # Ok::<(), graph_call_transfer::Error>(())
-/// ```
-///
-/// # Errors
-/// Malformed JSON or fields ([`ErrorKind::InvalidJson`], [`ErrorKind::InvalidType`],
-/// [`ErrorKind::UnknownOption`]); [`ErrorKind::OutOfRange`] for an `attempt` of 0, a negative or
-/// non-finite time, a `jitter` outside `[0, 1]`, an outcome with neither a `status` from 100 to
-/// 599 nor a known `kind`, and the policy limits (under `policy`).
-pub fn decide_from_json(json: &[u8]) -> Result<DecisionOutput, Error> {
-    let input: DecideInput = from_json(json)?;
-    let policy = input
-        .policy
-        .unwrap_or_default()
-        .into_policy()
-        .map_err(|e| e.within("policy"))?;
-    if input.attempt == 0 {
-        return Err(out_of_range("an integer from 1", "attempt"));
-    }
-    let now = millis(input.now, "now")?;
-    let started_at = match input.started_at {
-        Some(value) => millis(value, "startedAt")?,
-        None => now,
-    };
-    if !(0.0..=1.0).contains(&input.jitter) {
-        return Err(out_of_range("a number from 0 to 1", "jitter"));
-    }
-    let outcome = match (input.outcome.status, input.outcome.kind.as_deref()) {
-        (Some(status), _) if (100..=599).contains(&status) => Outcome::Response {
-            status,
-            retry_after_ms: input
-                .outcome
-                .retry_after_ms
-                .map(|v| millis(v, "outcome.retryAfterMs"))
-                .transpose()?,
-        },
-        (Some(_), _) => return Err(out_of_range("from 100 to 599", "outcome.status")),
-        (None, Some("timeout")) => Outcome::Timeout,
-        (None, Some("network")) => Outcome::Network,
-        (None, Some("aborted")) => Outcome::Aborted,
-        (None, _) => {
-            return Err(out_of_range(
-                "a status, or kind \"timeout\", \"network\" or \"aborted\"",
-                "outcome",
-            ))
+        let attempt = u32::try_from(attempt).unwrap_or(u32::MAX);
+        let now = millis(self.now, "now")?;
+        let started_at = match self.started_at {
+            Some(value) => millis(value, "startedAt")?,
+            None => now,
+        };
+        if !(0.0..=1.0).contains(&self.jitter) {
+            return Err(out_of_range("a number from 0 to 1", "jitter"));
         }
-    };
-    Ok(policy
-        .decide(input.attempt, &outcome, started_at, now, input.jitter)
-        .into())
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<T, Error> {
-    let mut de = serde_json::Deserializer::from_slice(json);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(from_serde)?;
-    de.end().map_err(|e| {
-        Error::new(
-            ErrorKind::InvalidJson {
-                detail: e.to_string(),
-            },
-            "",
-        )
-    })?;
-    Ok(value)
+        let outcome = match (self.status, self.kind) {
+            (Some(status), _) => {
+                if !(100.0..=599.0).contains(&status) || status.fract() != 0.0 {
+                    return Err(out_of_range("an integer from 100 to 599", "outcome.status"));
+                }
+                Outcome::Response {
+                    status: status as u16,
+                    retry_after_ms: self
+                        .retry_after_ms
+                        .map(|v| millis(v, "outcome.retryAfterMs"))
+                        .transpose()?,
+                }
+            }
+            (None, Some(OutcomeKind::Timeout)) => Outcome::Timeout,
+            (None, Some(OutcomeKind::Network)) => Outcome::Network,
+            (None, Some(OutcomeKind::Aborted)) => Outcome::Aborted,
+            (None, _) => {
+                return Err(out_of_range(
+                    "a status, or kind \"timeout\", \"network\" or \"aborted\"",
+                    "outcome",
+                ))
+            }
+        };
+        Ok(policy.decide(attempt, &outcome, started_at, now, self.jitter))
+    }
 }
 
 fn out_of_range(expected: &'static str, path: &str) -> Error {
@@ -487,5 +457,14 @@ fn millis(value: f64, path: &str) -> Result<u64, Error> {
             "a finite, non-negative number of milliseconds",
             path,
         ))
+    }
+}
+
+/// A non-negative integer.
+fn whole(value: f64, path: &str) -> Result<u64, Error> {
+    if (0.0..9.0e15).contains(&value) && value.fract() == 0.0 {
+        Ok(value as u64)
+    } else {
+        Err(out_of_range("a non-negative integer", path))
     }
 }
