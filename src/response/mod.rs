@@ -22,7 +22,7 @@ mod http_date;
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use http_date::{parse_http_date, parse_retry_after, RETRY_AFTER_MAX_SECS};
@@ -175,17 +175,6 @@ where
     TransferResponse::Failed(graph_error(status, meta, body, now_ms))
 }
 
-/// The members that make a body a commsOperation; everything else is skipped unread.
-#[derive(Deserialize)]
-struct OperationProbe {
-    #[serde(default, rename = "@odata.type")]
-    odata_type: Option<Value>,
-    #[serde(default)]
-    id: Option<Value>,
-    #[serde(default)]
-    status: Option<Value>,
-}
-
 /// Whether `body` is a JSON object that looks like a `commsOperation`: it has a non-null `id` or
 /// `status`, or an `@odata.type` ending in `commsOperation`.
 ///
@@ -200,13 +189,14 @@ pub fn is_comms_operation(body: &[u8]) -> bool {
     if !body.trim_ascii_start().starts_with(b"{") {
         return false;
     }
-    match serde_json::from_slice::<OperationProbe>(body) {
-        Ok(probe) => {
-            probe.id.is_some()
-                || probe.status.is_some()
-                || probe
-                    .odata_type
-                    .as_ref()
+    // The same decoding as an error body's, so that the wasm carries one JSON decoder, not two.
+    match serde_json::from_slice::<Map<String, Value>>(body) {
+        Ok(object) => {
+            let present = |key| object.get(key).is_some_and(|v| !v.is_null());
+            present("id")
+                || present("status")
+                || object
+                    .get("@odata.type")
                     .and_then(Value::as_str)
                     .is_some_and(|t| t.ends_with("commsOperation"))
         }
