@@ -3,7 +3,8 @@
 // sending loop is JavaScript rather than an async wasm export: a caller-supplied fetch, timeouts
 // via AbortController, and no gloo-net / web-sys / futures glue in the wasm.
 import * as raw from '../pkg/graph_call_transfer.js';
-import { buildTransferRequest, makeError, TransferRequest } from './api.js';
+import { buildTransferRequest, TransferRequest } from './api.js';
+import { bytesOf, describe, makeError } from './internal.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -52,12 +53,6 @@ export function isTransportError(value) {
   return value instanceof Error && value.name === 'TransportError' && typeof value.kind === 'string';
 }
 
-function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
 function wrongType(path, expected, value) {
   return makeError('invalidType', path, `wrong type: expected ${expected}, found ${describe(value)}`);
 }
@@ -92,11 +87,11 @@ function packHeaders(headers) {
 
 function bodyBytes(body) {
   if (body === undefined || body === null) return EMPTY;
-  if (typeof body === 'string') return encoder.encode(body);
-  if (body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  throw wrongType('body', 'a string, a Uint8Array or an ArrayBuffer', body);
+  try {
+    return bytesOf(body, 'the body');
+  } catch {
+    throw wrongType('body', 'a string, a Uint8Array or an ArrayBuffer', body);
+  }
 }
 
 /**
