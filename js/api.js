@@ -76,12 +76,15 @@ function requireString(value, path) {
   }
 }
 
-function withExtras(target, extras) {
-  if (extras === undefined) return target;
-  if (extras === null || typeof extras !== 'object' || Array.isArray(extras)) {
-    throw makeError('invalidType', '', `extra target fields must be an object, not ${describe(extras)}`);
+function checkExtras(extras) {
+  if (extras !== undefined && (extras === null || typeof extras !== 'object' || Array.isArray(extras))) {
+    throw makeError('invalidType', '', `wrong type: extra target fields must be an object, not ${describe(extras)}`);
   }
-  return { ...target, ...extras };
+  return extras ?? {};
+}
+
+function withExtras(target, extras) {
+  return extras === undefined ? target : { ...target, ...extras };
 }
 
 /**
@@ -90,7 +93,7 @@ function withExtras(target, extras) {
  */
 export function teamsUser(userId, extras = undefined) {
   requireString(userId, 'identity.user.id');
-  const { displayName, tenantId, ...rest } = extras ?? {};
+  const { displayName, tenantId, ...rest } = checkExtras(extras);
   const user = { id: userId };
   if (displayName !== undefined) user.displayName = displayName;
   if (tenantId !== undefined) user.tenantId = tenantId;
@@ -101,13 +104,13 @@ export function teamsUser(userId, extras = undefined) {
 export function phoneNumber(e164, extras = undefined) {
   requireString(e164, 'identity.phone.id');
   const target = { identity: { phone: { '@odata.type': '#microsoft.graph.identity', id: e164 } } };
-  return checkedTarget(withExtras(target, extras));
+  return checkedTarget(withExtras(target, checkExtras(extras) && extras));
 }
 
 /** An application instance (resource account) as a transfer target. */
 export function applicationInstance(id, extras = undefined) {
   requireString(id, 'identity.applicationInstance.id');
-  const { displayName, ...rest } = extras ?? {};
+  const { displayName, ...rest } = checkExtras(extras);
   const instance = { id };
   if (displayName !== undefined) instance.displayName = displayName;
   return checkedTarget(withExtras({ identity: { applicationInstance: instance } }, extras === undefined ? undefined : rest));
