@@ -1,9 +1,24 @@
-// TypeScript signatures of js/transport.js. `CommsOperation` and `RetryOptions` are generated from
-// the Rust types (tsify) into ../pkg/graph_call_transfer.d.ts.
-import type { CommsOperation, RetryOptions } from '../pkg/graph_call_transfer.js';
+// TypeScript signatures of js/transport.js. `CommsOperation` is generated from the Rust type (tsify)
+// into ../pkg/graph_call_transfer.d.ts. `RetryOptions` is written here: on the Rust side it is a
+// plain struct of numbers (crossing as a Float64Array), not a serde type tsify could describe.
+import type { CommsOperation } from '../pkg/graph_call_transfer.js';
 import type { TransferOptions, TransferRequest } from './index.js';
 
-export type { RetryOptions };
+/** Retry options; each is optional and has a default. */
+export interface RetryOptions {
+  /** The most attempts, the first included: 1 to 10 (default 3). */
+  maxAttempts?: number;
+  /** The backoff base in ms: retry n waits between b/2 and b, b = min(maxDelayMs, baseDelayMs * 2^(n-1)) (default 500). */
+  baseDelayMs?: number;
+  /** The cap on a computed backoff in ms (default 8000). */
+  maxDelayMs?: number;
+  /** The longest Retry-After waited for, in ms; a longer one stops instead (default 30000). */
+  maxRetryAfterMs?: number;
+  /** No retry starts later than this after the first attempt, in ms (default 60000). */
+  deadlineMs?: number;
+  /** Also retry a 502, a 504, a 503 without Retry-After, a timeout or a dropped connection, at the risk of transferring twice (default false). */
+  retryUnsafe?: boolean;
+}
 
 /** The default per-attempt timeout of {@link sendTransfer}, in milliseconds (30 s). */
 export const DEFAULT_TIMEOUT_MS: number;
