@@ -190,8 +190,8 @@ pub fn is_comms_operation(body: &[u8]) -> bool {
         return false;
     }
     // The same decoding as an error body's, so that the wasm carries one JSON decoder, not two.
-    match serde_json::from_slice::<Map<String, Value>>(body) {
-        Ok(object) => {
+    match object(body) {
+        Some(object) => {
             let present = |key| object.get(key).is_some_and(|v| !v.is_null());
             present("id")
                 || present("status")
@@ -200,7 +200,16 @@ pub fn is_comms_operation(body: &[u8]) -> bool {
                     .and_then(Value::as_str)
                     .is_some_and(|t| t.ends_with("commsOperation"))
         }
-        Err(_) => false,
+        None => false,
+    }
+}
+
+/// The body as a JSON object. Decoded as a `Value` (whose decoder the crate has anyway) rather
+/// than as a `Map`, which would add a second decoder to the wasm.
+fn object(body: &[u8]) -> Option<Map<String, Value>> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Some(map),
+        _ => None,
     }
 }
 
@@ -226,7 +235,7 @@ fn graph_error(status: u16, meta: Meta, body: &[u8], now_ms: u64) -> GraphError 
             .and_then(|v| parse_retry_after(v, now_ms)),
         inner_error: None,
     };
-    let json = serde_json::from_slice::<Map<String, Value>>(body).ok();
+    let json = object(body);
     match json {
         Some(mut top) => match take(&mut top, "error") {
             Some(Value::Object(mut inner)) => {
