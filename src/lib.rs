@@ -23,8 +23,8 @@ pub use model::{
     OperationStatus, ParticipantInfo, ResultInfo,
 };
 pub use request::{
-    build_from_json, ApiVersion, Cloud, TransferBody, TransferOptions, TransferRequest,
-    TransferRequestBuilder,
+    build_from_json, validate_body, ApiVersion, Cloud, TransferBody, TransferOptions,
+    TransferRequest, TransferRequestBuilder,
 };
 pub use response::{parse_transfer_response, GraphError, TransferAccepted, TransferResponse};
 pub use retry::{Decision, Outcome, RetryPolicy, StopReason};

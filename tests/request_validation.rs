@@ -472,3 +472,20 @@ fn unknown_fields_and_values_are_kept() {
         Some(EndpointType::Unknown("holographicPhone".into()))
     );
 }
+
+#[test]
+fn the_body_is_the_callers_json_compacted_and_strings_are_escaped() {
+    let pretty = serde_json::to_string_pretty(&options(json!({
+        "transferTarget": {"identity": {"user": {"id": "u1", "displayName": "Heidi  \"H\" Steen\n"}}},
+        "clientContext": "line\nbreak \"quoted\" \\ tab\t",
+    })))
+    .unwrap();
+    let request = build_from_json(pretty.as_bytes()).unwrap();
+    assert!(!request.body.contains('\n'), "{}", request.body);
+    assert_eq!(
+        request.body,
+        r#"{"transferTarget":{"identity":{"user":{"displayName":"Heidi  \"H\" Steen\n","id":"u1"}}},"clientContext":"line\nbreak \"quoted\" \\ tab\t"}"#
+    );
+    let parsed: Value = serde_json::from_str(&request.body).unwrap();
+    assert_eq!(parsed["clientContext"], "line\nbreak \"quoted\" \\ tab\t");
+}
