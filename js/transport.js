@@ -7,7 +7,6 @@ import { buildTransferRequest, TransferRequest } from './api.js';
 import { bytesOf, describe, makeError } from './internal.js';
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
 /** Response headers the core reads; the rest never cross into wasm. */
 const RESPONSE_HEADERS = ['request-id', 'client-request-id', 'date', 'retry-after'];
@@ -106,12 +105,10 @@ export function parseTransferResponse(status, headers, body, now = Date.now()) {
   if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
     throw makeError('outOfRange', 'now', 'is out of range: expected milliseconds since the epoch');
   }
-  const bytes = bodyBytes(body);
-  const [accepted, summary] = JSON.parse(raw.parseTransferResponseRaw(status, packHeaders(headers), bytes, now));
-  if (!accepted) return { ok: false, error: new GraphError(summary) };
+  const summary = JSON.parse(raw.parseTransferResponseRaw(status, packHeaders(headers), bodyBytes(body), now));
+  if (!summary.accepted) return { ok: false, error: new GraphError(summary) };
   const result = { ok: true, status: summary.status };
-  // The core checked that the body is a commsOperation; the native JSON.parse builds it.
-  if (summary.operation) result.operation = JSON.parse(typeof body === 'string' ? body : decoder.decode(bytes));
+  if (summary.operation !== undefined) result.operation = summary.operation;
   if (summary.requestId !== undefined) result.requestId = summary.requestId;
   if (summary.clientRequestId !== undefined) result.clientRequestId = summary.clientRequestId;
   return result;

@@ -20,9 +20,11 @@
 
 mod http_date;
 
+use std::borrow::Cow;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 pub use http_date::{parse_http_date, parse_retry_after, RETRY_AFTER_MAX_SECS};
@@ -48,8 +50,7 @@ pub enum TransferResponse {
 pub struct TransferAccepted {
     /// The HTTP status: 202, or 200 for the 2018 beta.
     pub status: u16,
-    /// The operation Graph returned (the 2018 beta always, today's API never so far); always
-    /// `None` from [`summarize_transfer_response`].
+    /// The operation Graph returned (the 2018 beta always, today's API never so far).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<CommsOperation>,
     /// The `request-id` response header.
@@ -111,68 +112,288 @@ impl std::error::Error for GraphError {}
 /// (empty when there was none), `now_ms` the current time in milliseconds since the Unix epoch
 /// (used only for a `Retry-After` given as an HTTP date).
 ///
-/// Success is `202`, or `200` whose body is a `commsOperation` (see [`is_comms_operation`]).
-/// Everything else, including a `200` or `204` without an operation, is a [`GraphError`]: a
-/// non-JSON or empty body still gives a code named after the status and a message quoting the
-/// start of the body (an HTML page's `<title>`).
+/// Success is `202`, or `200` whose body is a `commsOperation` (a JSON object with a non-null
+/// `id` or `status`, or a `commsOperation` `@odata.type`). Everything else, including a `200` or
+/// `204` without an operation, is a [`GraphError`]: a non-JSON or empty body still gives a code
+/// named after the status and a message quoting the start of the body (an HTML page's `<title>`).
+///
+/// This is [`summarize_transfer_response`] plus decoding the operation and `innerError` into
+/// owned, typed values.
 pub fn parse_transfer_response<'a, I>(
     status: u16,
     headers: I,
-    body: &[u8],
+    body: &'a [u8],
     now_ms: u64,
 ) -> TransferResponse
 where
     I: IntoIterator<Item = (&'a str, &'a str)>,
 {
-    let mut response = summarize_transfer_response(status, headers, body, now_ms);
-    if let TransferResponse::Accepted(ok) = &mut response {
-        if is_comms_operation(body) {
-            ok.operation = serde_json::from_slice(body).ok();
-        }
+    let summary = summarize_transfer_response(status, headers, body, now_ms);
+    let owned = |value: Option<Cow<'_, str>>| value.map(Cow::into_owned);
+    if summary.accepted {
+        return TransferResponse::Accepted(TransferAccepted {
+            status,
+            operation: summary
+                .operation
+                .and_then(|raw| serde_json::from_str(raw.get()).ok()),
+            request_id: owned(summary.request_id),
+            client_request_id: owned(summary.client_request_id),
+        });
     }
-    response
+    TransferResponse::Failed(GraphError {
+        status,
+        code: summary.code.into_owned(),
+        message: summary.message.into_owned(),
+        request_id: owned(summary.request_id),
+        client_request_id: owned(summary.client_request_id),
+        date: owned(summary.date),
+        retry_after_ms: summary.retry_after_ms,
+        inner_error: summary
+            .inner_error
+            .and_then(|raw| serde_json::from_str(raw.get()).ok()),
+    })
 }
 
-/// [`parse_transfer_response`] without decoding the operation: an accepted response always has
-/// `operation: None` here, and the body holds it when [`is_comms_operation`] says so. The wasm
-/// layer uses this form and lets JavaScript's `JSON.parse` build the operation object, which keeps
-/// the commsOperation decoder out of the wasm.
+/// The interpretation of a response, borrowing from it: what [`parse_transfer_response`] decides,
+/// with the operation and `innerError` left as raw JSON text.
+///
+/// This is the form the wasm layer hands to JavaScript ([`to_json`](Self::to_json)): the raw
+/// parts are copied verbatim, so no JSON tree is built in wasm and `JSON.parse` builds the objects
+/// natively.
+#[derive(Debug, Clone)]
+pub struct ResponseSummary<'a> {
+    /// Whether Graph accepted the transfer.
+    pub accepted: bool,
+    /// The HTTP status.
+    pub status: u16,
+    /// For an error, as in [`GraphError::code`]; empty when accepted.
+    pub code: Cow<'a, str>,
+    /// For an error, as in [`GraphError::message`]; empty when accepted.
+    pub message: Cow<'a, str>,
+    /// As in [`GraphError::request_id`] (only the header when accepted).
+    pub request_id: Option<Cow<'a, str>>,
+    /// As in [`GraphError::client_request_id`] (only the header when accepted).
+    pub client_request_id: Option<Cow<'a, str>>,
+    /// For an error, as in [`GraphError::date`].
+    pub date: Option<Cow<'a, str>>,
+    /// For an error, as in [`GraphError::retry_after_ms`].
+    pub retry_after_ms: Option<u64>,
+    /// For an error, the `innerError` (or `innererror`) object, verbatim.
+    pub inner_error: Option<&'a RawValue>,
+    /// When accepted with a commsOperation body: the body, verbatim.
+    pub operation: Option<&'a RawValue>,
+}
+
+impl ResponseSummary<'_> {
+    /// The summary as one compact JSON object with camelCase names, omitting absent and empty
+    /// fields; `innerError` and `operation` are the body's own JSON text.
+    ///
+    /// ```
+    /// use graph_call_transfer::response::summarize_transfer_response;
+    ///
+    /// let body = br#"{"error":{"code":"Forbidden","message":"No \"Calls\" permission","innerError":{"date":"d"}}}"#;
+    /// let summary = summarize_transfer_response(403, [("Retry-After", "5")], body, 0);
+    /// assert_eq!(
+    ///     summary.to_json(),
+    ///     r#"{"accepted":false,"status":403,"code":"Forbidden","message":"No \"Calls\" permission","date":"d","retryAfterMs":5000,"innerError":{"date":"d"}}"#
+    /// );
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(128);
+        out.push_str(if self.accepted {
+            "{\"accepted\":true,\"status\":"
+        } else {
+            "{\"accepted\":false,\"status\":"
+        });
+        out.push_str(&self.status.to_string());
+        let strings = [
+            ("code", Some(&self.code).filter(|c| !c.is_empty())),
+            ("message", Some(&self.message).filter(|m| !m.is_empty())),
+            ("requestId", self.request_id.as_ref()),
+            ("clientRequestId", self.client_request_id.as_ref()),
+            ("date", self.date.as_ref()),
+        ];
+        for (name, value) in strings {
+            if let Some(value) = value {
+                push_key(&mut out, name);
+                // Serializing a `&str` cannot fail.
+                out.push_str(&serde_json::to_string(value.as_ref()).unwrap_or_default());
+            }
+        }
+        if let Some(ms) = self.retry_after_ms {
+            push_key(&mut out, "retryAfterMs");
+            out.push_str(&ms.to_string());
+        }
+        for (name, raw) in [
+            ("innerError", self.inner_error),
+            ("operation", self.operation),
+        ] {
+            if let Some(raw) = raw {
+                push_key(&mut out, name);
+                out.push_str(raw.get());
+            }
+        }
+        out.push('}');
+        out
+    }
+}
+
+fn push_key(out: &mut String, name: &str) {
+    out.push_str(",\"");
+    out.push_str(name);
+    out.push_str("\":");
+}
+
+/// Interprets a response like [`parse_transfer_response`], borrowing from it instead of decoding
+/// the operation and `innerError`.
 pub fn summarize_transfer_response<'a, I>(
     status: u16,
     headers: I,
-    body: &[u8],
+    body: &'a [u8],
     now_ms: u64,
-) -> TransferResponse
+) -> ResponseSummary<'a>
 where
     I: IntoIterator<Item = (&'a str, &'a str)>,
 {
-    let mut meta = Meta::default();
+    let mut summary = ResponseSummary {
+        accepted: false,
+        status,
+        code: Cow::Borrowed(""),
+        message: Cow::Borrowed(""),
+        request_id: None,
+        client_request_id: None,
+        date: None,
+        retry_after_ms: None,
+        inner_error: None,
+        operation: None,
+    };
+    let mut retry_after = None;
     for (name, value) in headers {
         let slot = if name.eq_ignore_ascii_case("request-id") {
-            &mut meta.request_id
+            &mut summary.request_id
         } else if name.eq_ignore_ascii_case("client-request-id") {
-            &mut meta.client_request_id
+            &mut summary.client_request_id
         } else if name.eq_ignore_ascii_case("date") {
-            &mut meta.date
+            &mut summary.date
         } else if name.eq_ignore_ascii_case("retry-after") {
-            &mut meta.retry_after
+            &mut retry_after
         } else {
             continue;
         };
-        if slot.is_none() && !value.trim().is_empty() {
-            *slot = Some(value.trim().to_owned());
+        let value = value.trim();
+        if slot.is_none() && !value.is_empty() {
+            *slot = Some(Cow::Borrowed(value));
         }
     }
 
-    if status == 202 || (status == 200 && is_comms_operation(body)) {
-        return TransferResponse::Accepted(TransferAccepted {
-            status,
-            operation: None,
-            request_id: meta.request_id,
-            client_request_id: meta.client_request_id,
-        });
+    if status == 202 || status == 200 {
+        summary.operation = comms_operation(body);
+        if status == 202 || summary.operation.is_some() {
+            summary.accepted = true;
+            summary.date = None;
+            return summary;
+        }
     }
-    TransferResponse::Failed(graph_error(status, meta, body, now_ms))
+
+    summary.retry_after_ms = retry_after
+        .as_deref()
+        .and_then(|v| parse_retry_after(v, now_ms));
+    let from_headers = (
+        summary.request_id.take(),
+        summary.client_request_id.take(),
+        summary.date.take(),
+    );
+    match std::str::from_utf8(body).ok().and_then(members) {
+        Some(top) => match top.error {
+            Some(error) => match members(error.get()) {
+                Some(error) => {
+                    summary.code = text(error.code).unwrap_or_default();
+                    summary.message = text(error.message).unwrap_or_default();
+                    summary.inner_error = [error.inner_error, error.inner_error_lowercase]
+                        .into_iter()
+                        .flatten()
+                        .find(|raw| raw.get().starts_with('{'));
+                    if let Some(inner) = summary.inner_error.and_then(|raw| members(raw.get())) {
+                        summary.request_id = text(inner.request_id);
+                        summary.client_request_id = text(inner.client_request_id);
+                        summary.date = text(inner.date);
+                    }
+                }
+                // `{"error": "invalid_request"}` (OAuth style).
+                None => summary.message = text(Some(error)).unwrap_or_default(),
+            },
+            // `{"message": ...}` from a proxy, or some other JSON object.
+            None => {
+                summary.message = text(top.message)
+                    .unwrap_or_else(|| described(status, "an unexpected JSON body").into());
+            }
+        },
+        None if body.trim_ascii_start().starts_with(b"[") => {
+            summary.message = described(status, "an unexpected JSON body").into();
+        }
+        None => summary.message = described(status, &body_description(body)).into(),
+    }
+    if summary.code.trim().is_empty() {
+        summary.code = status_code_name(status).into();
+    }
+    if summary.message.trim().is_empty() {
+        summary.message = described(status, "no error message").into();
+    }
+    summary.request_id = summary.request_id.take().or(from_headers.0);
+    summary.client_request_id = summary.client_request_id.take().or(from_headers.1);
+    summary.date = summary.date.take().or(from_headers.2);
+    summary
+}
+
+/// The members this module reads, at any level of a body (the top level, `error`, `innerError`,
+/// an operation). One struct for all levels keeps a single decoder in the wasm. Members are kept
+/// raw and read leniently, so one of an unexpected type is ignored instead of losing the rest.
+#[derive(Deserialize)]
+struct Members<'a> {
+    #[serde(borrow, default)]
+    error: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    code: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    message: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "innerError")]
+    inner_error: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "innererror")]
+    inner_error_lowercase: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "request-id")]
+    request_id: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "client-request-id")]
+    client_request_id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    date: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "@odata.type")]
+    odata_type: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    status: Option<&'a RawValue>,
+}
+
+/// Decodes `json` when it is a JSON object (`from_str`, like the crate's other decoders: a second
+/// reader type would duplicate the JSON decoder in the wasm).
+fn members(json: &str) -> Option<Members<'_>> {
+    if !json.trim_start().starts_with('{') {
+        return None;
+    }
+    serde_json::from_str(json).ok()
+}
+
+/// A raw JSON string as text (borrowed when it has no escapes); `None` for other JSON values and
+/// for blank strings.
+fn text(raw: Option<&RawValue>) -> Option<Cow<'_, str>> {
+    let json = raw?.get();
+    let inner = json.strip_prefix('"')?.strip_suffix('"')?;
+    let value = if inner.contains('\\') {
+        Cow::Owned(serde_json::from_str::<String>(json).ok()?)
+    } else {
+        Cow::Borrowed(inner)
+    };
+    (!value.trim().is_empty()).then_some(value)
 }
 
 /// Whether `body` is a JSON object that looks like a `commsOperation`: it has a non-null `id` or
@@ -182,117 +403,24 @@ where
 /// use graph_call_transfer::response::is_comms_operation;
 ///
 /// assert!(is_comms_operation(br#"{"id":"op-1","status":"Running"}"#));
-/// assert!(!is_comms_operation(br#"{"value":[]}"#));
+/// assert!(is_comms_operation(br##"{"@odata.type":"#microsoft.graph.commsOperation"}"##));
+/// assert!(!is_comms_operation(br#"{"id":null,"value":[]}"#));
 /// assert!(!is_comms_operation(b"<html>"));
 /// ```
 pub fn is_comms_operation(body: &[u8]) -> bool {
-    if !body.trim_ascii_start().starts_with(b"{") {
-        return false;
-    }
-    // The same decoding as an error body's, so that the wasm carries one JSON decoder, not two.
-    match object(body) {
-        Some(object) => {
-            let present = |key| object.get(key).is_some_and(|v| !v.is_null());
-            present("id")
-                || present("status")
-                || object
-                    .get("@odata.type")
-                    .and_then(Value::as_str)
-                    .is_some_and(|t| t.ends_with("commsOperation"))
-        }
-        None => false,
-    }
+    comms_operation(body).is_some()
 }
 
-/// The body as a JSON object. Decoded as a `Value` (whose decoder the crate has anyway) rather
-/// than as a `Map`, which would add a second decoder to the wasm.
-fn object(body: &[u8]) -> Option<Map<String, Value>> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Some(map),
-        _ => None,
+/// The body as raw JSON, when it is a commsOperation.
+fn comms_operation(body: &[u8]) -> Option<&RawValue> {
+    let json = std::str::from_utf8(body).ok()?;
+    let probe = members(json)?;
+    let present = |v: Option<&RawValue>| v.is_some_and(|raw| raw.get() != "null");
+    let typed = text(probe.odata_type).is_some_and(|t| t.ends_with("commsOperation"));
+    if !(typed || present(probe.id) || present(probe.status)) {
+        return None;
     }
-}
-
-#[derive(Default)]
-struct Meta {
-    request_id: Option<String>,
-    client_request_id: Option<String>,
-    date: Option<String>,
-    retry_after: Option<String>,
-}
-
-fn graph_error(status: u16, meta: Meta, body: &[u8], now_ms: u64) -> GraphError {
-    let mut error = GraphError {
-        status,
-        code: String::new(),
-        message: String::new(),
-        request_id: None,
-        client_request_id: None,
-        date: None,
-        retry_after_ms: meta
-            .retry_after
-            .as_deref()
-            .and_then(|v| parse_retry_after(v, now_ms)),
-        inner_error: None,
-    };
-    let json = object(body);
-    match json {
-        Some(mut top) => match take(&mut top, "error") {
-            Some(Value::Object(mut inner)) => {
-                error.code = take_string(&mut inner, "code").unwrap_or_default();
-                error.message = take_string(&mut inner, "message").unwrap_or_default();
-                let inner_error = match take(&mut inner, "innerError") {
-                    Some(Value::Object(map)) => Some(map),
-                    _ => match take(&mut inner, "innererror") {
-                        Some(Value::Object(map)) => Some(map),
-                        _ => None,
-                    },
-                };
-                if let Some(details) = &inner_error {
-                    error.request_id = string_field(details, "request-id");
-                    error.client_request_id = string_field(details, "client-request-id");
-                    error.date = string_field(details, "date");
-                }
-                error.inner_error = inner_error;
-            }
-            // `{"error": "text"}` (OAuth style) or `{"message": ...}` from a proxy.
-            Some(Value::String(text)) => error.message = text,
-            _ => {
-                error.message = take_string(&mut top, "message")
-                    .unwrap_or_else(|| described(status, "an unexpected JSON body"));
-            }
-        },
-        None => error.message = described(status, &body_description(body)),
-    }
-    if error.code.trim().is_empty() {
-        error.code = status_code_name(status);
-    }
-    if error.message.trim().is_empty() {
-        error.message = described(status, "no error message");
-    }
-    error.request_id = error.request_id.or(meta.request_id);
-    error.client_request_id = error.client_request_id.or(meta.client_request_id);
-    error.date = error.date.or(meta.date);
-    error
-}
-
-/// Moves a member out, leaving `null` (cheaper in wasm than removing it from the B-tree).
-fn take(map: &mut Map<String, Value>, key: &str) -> Option<Value> {
-    map.get_mut(key).map(Value::take)
-}
-
-fn take_string(map: &mut Map<String, Value>, key: &str) -> Option<String> {
-    match take(map, key) {
-        Some(Value::String(text)) => Some(text),
-        _ => None,
-    }
-}
-
-fn string_field(map: &Map<String, Value>, key: &str) -> Option<String> {
-    map.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty())
-        .map(str::to_owned)
+    serde_json::from_str(json).ok()
 }
 
 fn described(status: u16, what: &str) -> String {

@@ -8,25 +8,12 @@
 use wasm_bindgen::prelude::*;
 
 use super::to_js_error;
-use crate::response::{is_comms_operation, summarize_transfer_response, TransferResponse};
+use crate::response::summarize_transfer_response;
 use crate::retry::{Decision, OutcomeKind, RetryOptions, RetryQuery, StopReason};
 
-/// What JavaScript receives for an accepted transfer (the operation, if any, is decoded from the
-/// body by `JSON.parse` on the JS side: `operation` only says that the body holds one).
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AcceptedOut<'a> {
-    status: u16,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    client_request_id: Option<&'a str>,
-    operation: bool,
-}
-
 /// Interprets a response: `status`, the headers that matter packed as `name\nvalue\n...`, the
-/// body bytes and the current time in ms since the epoch. Returns JSON `[true, accepted]` or
-/// `[false, GraphError]`. Never throws.
+/// body bytes and the current time in ms since the epoch. Returns the core's `ResponseSummary`
+/// as JSON (the operation and `innerError` copied verbatim from the body). Never throws.
 #[wasm_bindgen(js_name = parseTransferResponseRaw)]
 pub fn parse_transfer_response_raw(status: u16, headers: &str, body: &[u8], now: f64) -> String {
     let mut fields = headers.split('\n');
@@ -36,20 +23,7 @@ pub fn parse_transfer_response_raw(status: u16, headers: &str, body: &[u8], now:
     } else {
         0
     };
-    // Serializing these plain structs cannot fail; "" would make the wrapper throw.
-    match summarize_transfer_response(status, pairs, body, now) {
-        TransferResponse::Accepted(ok) => serde_json::to_string(&(
-            true,
-            AcceptedOut {
-                status: ok.status,
-                request_id: ok.request_id.as_deref(),
-                client_request_id: ok.client_request_id.as_deref(),
-                operation: ok.status == 200 || is_comms_operation(body),
-            },
-        )),
-        TransferResponse::Failed(error) => serde_json::to_string(&(false, error)),
-    }
-    .unwrap_or_default()
+    summarize_transfer_response(status, pairs, body, now).to_json()
 }
 
 fn given(value: f64) -> Option<f64> {
