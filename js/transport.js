@@ -6,7 +6,6 @@ import * as raw from '../pkg/graph_call_transfer.js';
 import { buildTransferRequest, TransferRequest } from './api.js';
 import { bytesOf, describe, makeError } from './internal.js';
 
-const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 /** Response headers the core reads; the rest never cross into wasm. */
 const RESPONSE_HEADERS = ['request-id', 'client-request-id', 'date', 'retry-after'];
