@@ -142,7 +142,7 @@ export function decideRetry(input: DecideRetryInput): RetryDecision;
 
 /** Options of {@link sendTransfer}. */
 export interface SendTransferOptions {
-  /** The bearer token (without "Bearer "), or a function returning one; called before every attempt. */
+  /** The bearer token (without "Bearer "), or a function returning one; called before every attempt, bounded by `timeoutMs`. */
   token: string | (() => string | Promise<string>);
   /** The fetch to use (default the global fetch). */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;

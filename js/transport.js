@@ -266,15 +266,30 @@ function checkToken(token) {
   return token;
 }
 
-async function resolveToken(token) {
+/** Gets the bearer token; a token function is bounded by the attempt timeout and the signal. */
+async function resolveToken(token, timeoutMs, signal, attempts) {
   if (typeof token === 'string') return token;
+  let timer;
+  let onAbort;
   let value;
   try {
-    value = await token();
-  } catch (cause) {
-    const error = makeError('tokenUnavailable', 'token', `the token function failed: ${cause?.message ?? String(cause)}`);
-    error.cause = cause;
-    throw error;
+    value = await new Promise((resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(makeError('tokenUnavailable', 'token', `the token function did not settle within ${timeoutMs} ms`));
+      }, timeoutMs);
+      onAbort = () => reject(abortError(attempts));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      Promise.resolve()
+        .then(token)
+        .then(resolve, (cause) => {
+          const error = makeError('tokenUnavailable', 'token', `the token function failed: ${cause?.message ?? String(cause)}`);
+          error.cause = cause;
+          reject(error);
+        });
+    });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
   if (typeof value !== 'string') throw wrongType('token', 'the token function to return a string', value);
   return checkToken(value);
@@ -386,7 +401,7 @@ export async function sendTransfer(requestOrOptions, options) {
 
   const startedAt = Date.now();
   for (let attempt = 1; ; attempt++) {
-    const bearer = await resolveToken(token);
+    const bearer = await resolveToken(token, timeoutMs, signal, attempt - 1);
     if (signal?.aborted) throw abortError(attempt - 1);
     const sent = { ...headers, authorization: `Bearer ${bearer}` };
     if (attempt > 1) sent['retry-attempt'] = String(attempt - 1);
@@ -398,7 +413,7 @@ export async function sendTransfer(requestOrOptions, options) {
       }
       const parsed = parseTransferResponse(answer.status, answer.headers, answer.body, Date.now());
       if (parsed.ok) {
-        const result = { status: parsed.status, requestId: parsed.requestId, clientRequestId: parsed.clientRequestId ?? clientRequestId, attempts: attempt };
+        const result = { status: parsed.status, requestId: parsed.requestId, clientRequestId, attempts: attempt };
         if (parsed.operation !== undefined) result.operation = parsed.operation;
         return result;
       }

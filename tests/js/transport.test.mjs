@@ -55,3 +55,23 @@ test('a caller fetch that returns something other than a Response is a network e
   const request = g.buildTransferRequest({ callId: 'c', transferTarget: g.teamsUser('u'), baseUrl: 'http://127.0.0.1:9' });
   await assert.rejects(g.sendTransfer(request, { token: 't', fetch: async () => 'nope' }), (e) => e.kind === 'network' && /not a Response/.test(e.message));
 });
+
+test('a token function that never settles is bounded by timeoutMs, and nothing is sent', async () => {
+  let fetches = 0;
+  const request = g.buildTransferRequest({ callId: 'c', transferTarget: g.teamsUser('u'), baseUrl: 'http://127.0.0.1:9' });
+  await assert.rejects(
+    g.sendTransfer(request, { token: () => new Promise(() => {}), timeoutMs: 50, fetch: () => (fetches += 1) }),
+    (e) => e.name === 'GraphCallTransferError' && e.kind === 'tokenUnavailable' && e.path === 'token' && /did not settle within 50 ms/.test(e.message),
+  );
+  assert.equal(fetches, 0);
+});
+
+test('an abort while waiting for the token is an aborted TransportError with no attempt', async () => {
+  const request = g.buildTransferRequest({ callId: 'c', transferTarget: g.teamsUser('u'), baseUrl: 'http://127.0.0.1:9' });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 20);
+  await assert.rejects(
+    g.sendTransfer(request, { token: () => new Promise(() => {}), signal: controller.signal }),
+    (e) => e.name === 'TransportError' && e.kind === 'aborted' && e.attempts === 0,
+  );
+});
