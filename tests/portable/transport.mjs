@@ -184,6 +184,26 @@ export default function (t) {
     assert.equal((await without.seen()).length, 1, 'a 503 without Retry-After is not re-POSTed');
   });
 
+  t.test('a Retry-After hidden by CORS (as Graph hides it) is seen in Node and workerd, not in a browser', async (ctx) => {
+    const { pkg, assert, runtime } = ctx;
+    const browser = runtime === 'chromium';
+    const fake = await script(ctx, [{ status: 503, retryAfter: 0, hideRetryAfter: true }, { status: 202 }]);
+    if (browser) {
+      // The browser drops the header: a 503 then looks unprocessed-or-not, and is not re-POSTed.
+      const error = await caught(ctx, pkg.sendTransfer(options(fake.baseUrl), { token: 't' }));
+      assert.equal(error.retryAfterMs, undefined);
+      assert.equal(error.stopReason, 'mayHaveRun');
+      assert.equal((await fake.seen()).length, 1);
+    } else {
+      const result = await pkg.sendTransfer(options(fake.baseUrl), { token: 't' });
+      assert.equal(result.attempts, 2);
+    }
+    // A 429 is retried either way: with the header's wait, or with backoff when it is hidden.
+    const throttled = await script(ctx, [{ status: 429, retryAfter: 0, hideRetryAfter: true }, { status: 202 }]);
+    const result = await pkg.sendTransfer(options(throttled.baseUrl), { token: 't', retry: { baseDelayMs: 20 } });
+    assert.equal(result.attempts, 2);
+  });
+
   t.test('504 is never re-POSTed by default, only with retryUnsafe', async (ctx) => {
     const { pkg, assert } = ctx;
     const fake = await script(ctx, [graphError(504, 'UnknownError', 'Gateway timeout'), { status: 202 }]);

@@ -12,6 +12,7 @@
 //   reset        destroy the connection instead of answering (a dropped connection)
 //   retryAfter   the Retry-After header as given (seconds or a date string)
 //   retryAfterInMs  Retry-After as an HTTP date this many ms after the attempt arrived
+//   hideRetryAfter  leave Retry-After out of access-control-expose-headers, as Graph does
 //
 // Every response carries CORS headers (Chromium pages are on another 127.0.0.1 port) and
 // `connection: close`, so that each attempt uses a fresh connection: a browser transparently
@@ -78,6 +79,7 @@ export async function startFakeGraph() {
     } else if (step.body !== undefined) {
       body = step.body;
     }
+    if (step.hideRetryAfter) headers['access-control-expose-headers'] = 'request-id, client-request-id, date';
     Object.assign(headers, step.headers);
     send(res, step.status ?? 202, headers, body);
   };
