@@ -69,3 +69,4 @@ pub fn validate_transfer_body_raw(body: &[u8], api_version: &str) -> Result<(), 
 }
 
 mod auth;
+mod transport;
