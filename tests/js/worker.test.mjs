@@ -597,5 +597,17 @@ describe('edge worker in workerd', { skip }, () => {
         await w.dispose();
       }
     });
+
+    it('an unreachable key endpoint is our failure: 503 with Retry-After, so Graph delivers again', async () => {
+      const w = await startWorker({ persistDir: await freshDir('jwks-down'), bindings: bindings({ JWKS: '', JWKS_URL: 'http://127.0.0.1:1/keys' }) });
+      try {
+        const r = await callback(w, participantsBody('jwks-down', 1));
+        assert.equal(r.status, 503);
+        assert.equal(r.body.error, 'keyFetchFailed');
+        assert.ok(Number(r.headers.get('retry-after')) > 0);
+      } finally {
+        await w.dispose();
+      }
+    });
   });
 });

@@ -236,7 +236,10 @@ async function handleCallback(request, env) {
 
   const headerId = request.headers.get(MESSAGE_ID_HEADER);
   // Without the header, identical bodies are the same message (a redelivery).
-  const messageId = headerId !== null && headerId.trim() !== '' ? headerId.trim() : `sha256:${await sha256Hex(bytes)}`;
+  // An id that is too long to keep is replaced by its hash.
+  const trimmed = headerId === null ? '' : headerId.trim();
+  const messageId = trimmed === '' ? `sha256:${await sha256Hex(bytes)}`
+    : trimmed.length > 256 ? `sha256:${await sha256Hex(new TextEncoder().encode(trimmed))}` : trimmed;
   const now = Date.now();
   const tenant = typeof claims.tid === 'string' ? claims.tid : null;
 
