@@ -584,6 +584,33 @@ describe('edge worker in workerd', { skip }, () => {
     });
   });
 
+  describe('retention', () => {
+    it('idle calls are deleted after RETAIN_MS, a transfer in progress is kept', async () => {
+      const w = await startWorker({ persistDir: await freshDir('retain'), bindings: bindings({ RETAIN_MS: '400', STALL_AFTER_MS: '60000' }) });
+      try {
+        const done = `retain-done-${randomUUID()}`;
+        const idle = `retain-idle-${randomUUID()}`;
+        const busy = `retain-busy-${randomUUID()}`;
+        for (const id of [done, busy]) assert.equal((await transfer(w, id, { transferTarget: target })).status, 202);
+        for (const body of transferBodies(done, 'completed')) assert.equal((await callback(w, body)).status, 202);
+        assert.equal((await callback(w, participantsBody(idle, 1))).status, 202);
+        assert.equal((await callback(w, transferBodies(busy, 'completed')[0])).status, 202);
+        assert.equal((await getCall(w, done)).body.phase, 'completed');
+        let gone = false;
+        for (let i = 0; i < 50 && !gone; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          gone = (await getCall(w, done)).status === 404 && (await getCall(w, idle)).status === 404;
+        }
+        assert.ok(gone, 'the completed and the never-transferred calls were deleted');
+        const kept = await getCall(w, busy);
+        assert.equal(kept.status, 200);
+        assert.equal(kept.body.phase, 'transferring');
+      } finally {
+        await w.dispose();
+      }
+    });
+  });
+
   describe('keys from a JWKS URL', () => {
     it('fetches the keys once and verifies callbacks with them', async () => {
       const dir = await freshDir('jwks-url');

@@ -472,7 +472,7 @@ export class CallState extends DurableObject {
     if (this.callId !== callId) writes.callId = callId;
     await this.persist(writes, deletions);
     this.callId = callId;
-    await this.scheduleStallCheck(callId);
+    await this.scheduleAlarm(callId);
     return { duplicate: false, transitions };
   }
 
@@ -517,15 +517,31 @@ export class CallState extends DurableObject {
     } finally {
       this.sending = false;
     }
-    await this.scheduleStallCheck(callId);
+    await this.scheduleAlarm(callId);
     return { status: 202, body: { callId, phase: this.tracker.phase(callId), transitions, send: this.send } };
   }
 
-  /** Sets an alarm for the stall check while a transfer is in progress. */
-  async scheduleStallCheck(callId) {
+  /** The time of the last thing that happened to this call (ms), or null when nothing did. */
+  lastActivity(t) {
+    const times = [t?.lastProgressAt, this.deliveries.at(-1)?.at, this.send?.at].filter((x) => typeof x === 'number');
+    return times.length === 0 ? null : Math.max(...times);
+  }
+
+  /**
+   * Sets the alarm: the stall check while a transfer is in progress; otherwise (no transfer, or a
+   * completed, failed or stalled one) the end of the retention period, when the object deletes
+   * its storage.
+   */
+  async scheduleAlarm(callId) {
     const t = this.tracker.get(callId);
-    if (t === null || t.phase === 'completed' || t.phase === 'failed' || t.phase === 'stalled') return;
-    const at = t.lastProgressAt + stallAfter(this.env) + 1;
+    let at;
+    if (t !== null && (t.phase === 'requested' || t.phase === 'transferring' || t.phase === 'accepted')) {
+      at = t.lastProgressAt + stallAfter(this.env) + 1;
+    } else {
+      const last = this.lastActivity(t);
+      if (last === null) return;
+      at = last + retainFor(this.env);
+    }
     if (this.alarmAt !== null && this.alarmAt <= at) return;
     await this.ctx.storage.setAlarm(at);
     this.alarmAt = at;
@@ -535,9 +551,21 @@ export class CallState extends DurableObject {
     this.alarmAt = null;
     const callId = this.callId;
     if (typeof callId !== 'string') return;
-    const transitions = this.tracker.tick(Date.now());
+    const now = Date.now();
+    const transitions = this.tracker.tick(now);
     if (transitions.length > 0) await this.persist({ tracker: JSON.stringify(this.tracker) });
-    await this.scheduleStallCheck(callId);
+    const t = this.tracker.get(callId);
+    const active = t !== null && (t.phase === 'requested' || t.phase === 'transferring' || t.phase === 'accepted');
+    const last = this.lastActivity(t);
+    if (!active && last !== null && now >= last + retainFor(this.env)) {
+      // Idle past the retention period: forget the call (a very late redelivery would start afresh).
+      await this.ctx.blockConcurrencyWhile(async () => {
+        await this.ctx.storage.deleteAll();
+        await this.load();
+      });
+      return;
+    }
+    await this.scheduleAlarm(callId);
   }
 
   /** What `GET /calls/{id}` shows, or null when nothing is known about the call. */
@@ -581,6 +609,11 @@ export class CallState extends DurableObject {
 function numberOr(value, fallback) {
   const n = Number(value);
   return value !== undefined && value !== '' && Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+/** How long an idle call's object keeps its storage (RETAIN_MS, default 7 days). */
+function retainFor(env) {
+  return numberOr(env.RETAIN_MS, 7 * 24 * 3600 * 1000);
 }
 
 function stallAfter(env) {
