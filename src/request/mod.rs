@@ -5,7 +5,12 @@
 
 mod body;
 mod builder;
+mod json;
 mod options;
+#[cfg(test)]
+mod reference;
+#[cfg(test)]
+mod scan_tests;
 pub mod validate;
 mod view;
 

@@ -3,7 +3,7 @@
 //! Each function returns the first problem it finds as an [`Error`] whose path is relative to the
 //! value it was given; callers prefix it with [`Error::within`].
 
-use super::view::{self, IdentitySetView, ParticipantView, TargetView};
+use super::view::{self, join, ParticipantView, TargetView};
 use crate::error::{Error, ErrorKind};
 
 /// Graph's limit on `clientContext`, in characters.
@@ -68,40 +68,35 @@ pub fn e164(value: &str) -> Result<(), Error> {
     }
 }
 
-/// Checks an identity set: at least one member; the members that need an `id` have a non-empty
-/// one; `phone.id` is E.164.
-fn identity_set(identity: &IdentitySetView<'_>) -> Result<(), Error> {
-    if identity.members.is_empty() && !identity.has_unknown_member {
-        return Err(Error::new(ErrorKind::MissingIdentity, ""));
-    }
-    for (name, member) in &identity.members {
-        let needs_id = MEMBERS_REQUIRING_ID.contains(name);
-        match member.id.as_deref() {
-            None if needs_id => {
-                return Err(Error::new(ErrorKind::MissingField, format!("{name}.id")));
-            }
-            Some(id) => {
-                non_empty(id).map_err(|e| e.within(&format!("{name}.id")))?;
-                max_chars(id, ID_MAX_CHARS).map_err(|e| e.within(&format!("{name}.id")))?;
-                if *name == "phone" {
-                    e164(id).map_err(|e| e.within("phone.id"))?;
-                }
-            }
-            None => {}
+/// Checks one identity-set member `name` whose `id` is `id`: the members that need an `id` have a
+/// non-empty one; `phone.id` is E.164. Paths are relative to the identity set.
+pub(crate) fn identity_member(name: &str, id: Option<&str>) -> Result<(), Error> {
+    match id {
+        None if MEMBERS_REQUIRING_ID.contains(&name) => {
+            Err(Error::new(ErrorKind::MissingField, join(name, "id")))
         }
+        Some(id) => {
+            non_empty(id)
+                .and_then(|()| max_chars(id, ID_MAX_CHARS))
+                .map_err(|e| e.within(&join(name, "id")))?;
+            if name == "phone" {
+                e164(id).map_err(|e| e.within("phone.id"))?;
+            }
+            Ok(())
+        }
+        None => Ok(()),
     }
-    Ok(())
 }
 
 pub(crate) fn target_view(target: &TargetView<'_>) -> Result<(), Error> {
-    let identity = target
-        .identity
-        .as_ref()
-        .ok_or_else(|| Error::new(ErrorKind::MissingIdentity, "identity"))?;
-    identity_set(identity).map_err(|e| e.within("identity"))?;
+    match &target.identity {
+        None => return Err(Error::new(ErrorKind::MissingIdentity, "identity")),
+        Some(Err(e)) => return Err(e.clone().within("identity")),
+        Some(Ok(())) => {}
+    }
     // A known documentation mistake (the v1.0 group-call example) nests `transferee` inside the
     // target, where Graph would ignore it and transfer the wrong participant.
-    if target.transferee.is_some() {
+    if target.transferee {
         return Err(Error::new(
             ErrorKind::MisplacedField {
                 belongs: "the top level of the body, beside transferTarget",
@@ -117,11 +112,11 @@ pub(crate) fn target_view(target: &TargetView<'_>) -> Result<(), Error> {
 }
 
 pub(crate) fn transferee_view(transferee: &ParticipantView<'_>) -> Result<(), Error> {
-    let identity = transferee
-        .identity
-        .as_ref()
-        .ok_or_else(|| Error::new(ErrorKind::MissingIdentity, "identity"))?;
-    identity_set(identity).map_err(|e| e.within("identity"))?;
+    match &transferee.identity {
+        None => return Err(Error::new(ErrorKind::MissingIdentity, "identity")),
+        Some(Err(e)) => return Err(e.clone().within("identity")),
+        Some(Ok(())) => {}
+    }
     match transferee.participant_id.as_deref() {
         None => Err(Error::new(ErrorKind::MissingField, "participantId")),
         Some(id) => optional_id(Some(id), "participantId"),
@@ -139,7 +134,7 @@ pub(crate) fn transferee_view(transferee: &ParticipantView<'_>) -> Result<(), Er
 /// [`ErrorKind::NotE164`], [`ErrorKind::TooLong`], [`ErrorKind::MisplacedField`], or
 /// [`ErrorKind::InvalidJson`] / [`ErrorKind::InvalidType`], with the path relative to the target.
 pub fn transfer_target(json: &str) -> Result<(), Error> {
-    target_view(&view::parse::<TargetView<'_>>(json)?)
+    target_view(&view::value(json, view::target)?)
 }
 
 /// Checks a transferee given as JSON (Graph's `participantInfo` shape): it needs an identity (as
@@ -149,7 +144,7 @@ pub fn transfer_target(json: &str) -> Result<(), Error> {
 /// [`ErrorKind::MissingIdentity`] at `identity`, [`ErrorKind::MissingField`] at `participantId`,
 /// the identity errors of [`transfer_target`], and decoding errors.
 pub fn transferee(json: &str) -> Result<(), Error> {
-    transferee_view(&view::parse::<ParticipantView<'_>>(json)?)
+    transferee_view(&view::value(json, view::participant)?)
 }
 
 /// Checks `clientContext`: not empty, at most [`CLIENT_CONTEXT_MAX_CHARS`] characters.
