@@ -70,7 +70,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn bytes(&self) -> &'a [u8] {
         self.text.as_bytes()
     }
@@ -99,7 +99,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Skips whitespace and returns the next byte without consuming it.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn peek(&mut self) -> Option<u8> {
         let bytes = self.bytes();
         while let Some(&b) = bytes.get(self.pos) {
@@ -181,7 +181,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// `null` (consumed, `true`) or not (`false`, nothing consumed).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn null(&mut self) -> Result<bool, Error> {
         if self.peek() == Some(b'n') {
             self.literal()?;
@@ -192,6 +192,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// An optional string: `null` is `None`.
+    #[inline(always)]
     pub(crate) fn opt_string(&mut self, want: Want) -> Result<Option<Cow<'a, str>>, Error> {
         match self.peek() {
             Some(b'"') => self.string(want).map(Some),
@@ -211,7 +212,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// After a member's key: the `:` before its value.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn colon(&mut self) -> Result<(), Error> {
         match self.peek() {
             Some(b':') => {
@@ -225,11 +226,12 @@ impl<'a> Scanner<'a> {
 
     /// Whether the value at the cursor is an object (`null` and other types are the caller's
     /// business: see [`Self::wrong_type`]).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn at_object(&mut self) -> bool {
         self.peek() == Some(b'{')
     }
 
+    #[inline(always)]
     fn enter(&mut self) -> Result<(), Error> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -277,7 +279,7 @@ impl<'a> Scanner<'a> {
 
     /// A member's `:` (an error there has the object's path) and its value, read by `value`
     /// (whose errors get `key` prefixed to their path).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn member<T>(
         &mut self,
         key: &str,
@@ -290,7 +292,11 @@ impl<'a> Scanner<'a> {
     /// Skips any value, checking its syntax.
     pub(crate) fn skip(&mut self) -> Result<(), Error> {
         match self.peek() {
-            Some(b'{') => self.object(|s, key| s.member(key, Self::skip)),
+            // As in serde_json, errors inside a skipped value have the path of the value.
+            Some(b'{') => self.object(|s, _| {
+                s.colon()?;
+                s.skip()
+            }),
             Some(b'[') => {
                 self.enter()?;
                 let mut first = true;
@@ -389,32 +395,27 @@ impl<'a> Scanner<'a> {
     /// A string at the cursor (which is on its opening quote).
     pub(crate) fn string(&mut self, want: Want) -> Result<Cow<'a, str>, Error> {
         let bytes = self.bytes();
-        self.pos += 1;
-        let start = self.pos;
-        // The fast path: no escape.
-        loop {
-            match bytes.get(self.pos) {
-                Some(b'"') => {
-                    let text = &self.text[start..self.pos];
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(text));
-                }
-                Some(b'\\') => break,
-                Some(0..=0x1f) => {
-                    return Err(self.syntax(
-                        "control character (\\u0000-\\u001F) found while parsing a string",
-                    ))
-                }
-                Some(_) => self.pos += 1,
-                None => return Err(self.syntax("EOF while parsing a string")),
+        let start = self.pos + 1;
+        // The fast path: no escape, no control character.
+        let mut i = start;
+        while let Some(&b) = bytes.get(i) {
+            if b == b'"' {
+                self.pos = i + 1;
+                return Ok(Cow::Borrowed(self.text.get(start..i).unwrap_or_default()));
             }
+            if b == b'\\' || b < 0x20 {
+                break;
+            }
+            i += 1;
         }
+        self.pos = i;
         self.escaped(start, want)
     }
 
     /// The rest of a string that has an escape, from its first backslash.
     #[inline(never)]
     fn escaped(&mut self, start: usize, want: Want) -> Result<Cow<'a, str>, Error> {
+        // Also reached at a control character or the end of the input, reported below.
         let bytes = self.bytes();
         let mut out = String::new();
         if want == Want::Decode {

@@ -188,30 +188,6 @@ pub(crate) struct ParticipantView<'a> {
     pub odata_type: Option<Cow<'a, str>>,
 }
 
-/// The options of `buildTransferRequest`, with the target and transferee kept as raw JSON.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct OptionsView<'a> {
-    #[serde(borrow, default)]
-    pub call_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub transfer_target: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    pub transferee: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    pub client_context: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub operation_context: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub api_version: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub cloud: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub base_url: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub client_request_id: Option<Cow<'a, str>>,
-}
-
 /// A transfer body in either dialect, decoded for validation in a single pass.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
