@@ -396,8 +396,25 @@ impl<'a> Scanner<'a> {
     pub(crate) fn string(&mut self, want: Want) -> Result<Cow<'a, str>, Error> {
         let bytes = self.bytes();
         let start = self.pos + 1;
-        // The fast path: no escape, no control character.
+        // The fast path: no escape, no control character. Eight bytes at a time while none of
+        // them is `"`, `\\` or below 0x20 (the classic "has a zero byte" word trick).
         let mut i = start;
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            let quote = w ^ (ONES * u64::from(b'"'));
+            let backslash = w ^ (ONES * u64::from(b'\\'));
+            let special = (quote.wrapping_sub(ONES) & !quote)
+                | (backslash.wrapping_sub(ONES) & !backslash)
+                | (w.wrapping_sub(ONES * 0x20) & !w);
+            if special & HIGH != 0 {
+                break;
+            }
+            i += 8;
+        }
         while let Some(&b) = bytes.get(i) {
             if b == b'"' {
                 self.pos = i + 1;

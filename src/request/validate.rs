@@ -31,6 +31,16 @@ const MEMBERS_REQUIRING_ID: [&str; 6] = [
 /// [`ErrorKind::EmptyValue`], [`ErrorKind::TooLong`] or [`ErrorKind::UnsafeCallId`] (any character
 /// other than ASCII letters, digits, `-`, `.`, `_`, `~`, or the segments `.` and `..`).
 pub fn call_id(call_id: &str) -> Result<(), Error> {
+    // Fast path: a short id of safe ASCII only, not `.` or `..`.
+    let safe = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    if !call_id.is_empty()
+        && call_id.len() <= CALL_ID_MAX_CHARS
+        && call_id.as_bytes().iter().all(safe)
+        && call_id != "."
+        && call_id != ".."
+    {
+        return Ok(());
+    }
     if call_id.trim().is_empty() {
         return Err(Error::new(ErrorKind::EmptyValue, ""));
     }
@@ -134,7 +144,9 @@ pub(crate) fn transferee_view(transferee: &ParticipantView<'_>) -> Result<(), Er
 /// [`ErrorKind::NotE164`], [`ErrorKind::TooLong`], [`ErrorKind::MisplacedField`], or
 /// [`ErrorKind::InvalidJson`] / [`ErrorKind::InvalidType`], with the path relative to the target.
 pub fn transfer_target(json: &str) -> Result<(), Error> {
-    target_view(&view::value(json, view::target)?)
+    let mut target = TargetView::default();
+    view::value(json, |s| view::target(s, &mut target))?;
+    target_view(&target)
 }
 
 /// Checks a transferee given as JSON (Graph's `participantInfo` shape): it needs an identity (as
@@ -144,7 +156,9 @@ pub fn transfer_target(json: &str) -> Result<(), Error> {
 /// [`ErrorKind::MissingIdentity`] at `identity`, [`ErrorKind::MissingField`] at `participantId`,
 /// the identity errors of [`transfer_target`], and decoding errors.
 pub fn transferee(json: &str) -> Result<(), Error> {
-    transferee_view(&view::value(json, view::participant)?)
+    let mut transferee = ParticipantView::default();
+    view::value(json, |s| view::participant(s, &mut transferee))?;
+    transferee_view(&transferee)
 }
 
 /// Checks `clientContext`: not empty, at most [`CLIENT_CONTEXT_MAX_CHARS`] characters.
@@ -231,6 +245,10 @@ pub fn base_url(value: &str) -> Result<String, Error> {
 }
 
 fn non_empty(value: &str) -> Result<(), Error> {
+    // Fast path: starts with a visible ASCII character.
+    if value.as_bytes().first().is_some_and(u8::is_ascii_graphic) {
+        return Ok(());
+    }
     if value.trim().is_empty() {
         Err(Error::new(ErrorKind::EmptyValue, ""))
     } else {

@@ -104,6 +104,23 @@ fn opt_object<'a, T>(
     Err(s.wrong_type(Expected::Object))
 }
 
+/// An optional object read in place: `null` is `None`, an object is read by `read` into a fresh
+/// default value in `slot` (large views are not moved around), anything else is a type error.
+fn opt_object_in<'a, T: Default>(
+    s: &mut Scanner<'a>,
+    slot: &mut Option<T>,
+    read: impl FnOnce(&mut Scanner<'a>, &mut T) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if s.at_object() {
+        return read(s, slot.insert(T::default()));
+    }
+    if s.null()? {
+        *slot = None;
+        return Ok(());
+    }
+    Err(s.wrong_type(Expected::Object))
+}
+
 /// Any value except `null` (which is `false`), skipped.
 fn opt_any(s: &mut Scanner<'_>) -> Result<bool, Error> {
     if s.null()? {
@@ -181,9 +198,8 @@ pub(crate) struct TargetView<'a> {
     pub transferee: bool,
 }
 
-/// Reads a target object.
-pub(crate) fn target<'a>(s: &mut Scanner<'a>) -> Result<TargetView<'a>, Error> {
-    let mut t = TargetView::default();
+/// Reads a target object into `t`.
+pub(crate) fn target<'a>(s: &mut Scanner<'a>, t: &mut TargetView<'a>) -> Result<(), Error> {
     let mut seen = 0u16;
     s.object(|s, key| {
         let slot = match key {
@@ -214,8 +230,7 @@ pub(crate) fn target<'a>(s: &mut Scanner<'a>) -> Result<TargetView<'a>, Error> {
         once(&mut seen, slot.1, key)?;
         *slot.0 = s.member(key, |s| s.opt_string(Want::Decode))?;
         Ok(())
-    })?;
-    Ok(t)
+    })
 }
 
 /// `participantInfo` (a transferee), for validation.
@@ -226,9 +241,11 @@ pub(crate) struct ParticipantView<'a> {
     pub participant_id: Option<Cow<'a, str>>,
 }
 
-/// Reads a participant object.
-pub(crate) fn participant<'a>(s: &mut Scanner<'a>) -> Result<ParticipantView<'a>, Error> {
-    let mut p = ParticipantView::default();
+/// Reads a participant object into `p`.
+pub(crate) fn participant<'a>(
+    s: &mut Scanner<'a>,
+    p: &mut ParticipantView<'a>,
+) -> Result<(), Error> {
     let mut seen = 0u16;
     s.object(|s, key| {
         let bit = match key {
@@ -252,8 +269,7 @@ pub(crate) fn participant<'a>(s: &mut Scanner<'a>) -> Result<ParticipantView<'a>
         };
         once(&mut seen, bit, key)?;
         s.member(key, |s| s.opt_string(Want::Check)).map(drop)
-    })?;
-    Ok(p)
+    })
 }
 
 /// A transfer body in either dialect, read for validation in a single pass.
@@ -266,9 +282,8 @@ pub(crate) struct BodyView<'a> {
     pub operation_context: Option<Cow<'a, str>>,
 }
 
-/// Reads a body object.
-pub(crate) fn body<'a>(s: &mut Scanner<'a>) -> Result<BodyView<'a>, Error> {
-    let mut b = BodyView::default();
+/// Reads a body object into `b`.
+pub(crate) fn body<'a>(s: &mut Scanner<'a>, b: &mut BodyView<'a>) -> Result<(), Error> {
     let mut seen = 0u16;
     s.object(|s, key| {
         match key {
@@ -279,11 +294,11 @@ pub(crate) fn body<'a>(s: &mut Scanner<'a>) -> Result<BodyView<'a>, Error> {
                     (&mut b.transfer_target, 1)
                 };
                 once(&mut seen, bit, key)?;
-                *slot = s.member(key, |s| opt_object(s, target))?;
+                s.member(key, |s| opt_object_in(s, slot, target))?;
             }
             "transferee" => {
                 once(&mut seen, 4, key)?;
-                b.transferee = s.member(key, |s| opt_object(s, participant))?;
+                s.member(key, |s| opt_object_in(s, &mut b.transferee, participant))?;
             }
             "clientContext" | "operationContext" => {
                 let (slot, bit) = if key == "clientContext" {
@@ -297,8 +312,7 @@ pub(crate) fn body<'a>(s: &mut Scanner<'a>) -> Result<BodyView<'a>, Error> {
             _ => s.member(key, Scanner::skip)?,
         }
         Ok(())
-    })?;
-    Ok(b)
+    })
 }
 
 /// The non-body options of a request (`callId`, `apiVersion`, `cloud`, `baseUrl`,
