@@ -410,7 +410,11 @@ impl<'a> Scanner<'a> {
             let special = (quote.wrapping_sub(ONES) & !quote)
                 | (backslash.wrapping_sub(ONES) & !backslash)
                 | (w.wrapping_sub(ONES * 0x20) & !w);
-            if special & HIGH != 0 {
+            let special = special & HIGH;
+            if special != 0 {
+                // The lowest flagged byte is the first special one (a borrow only flags bytes
+                // above a real match).
+                i += (special.trailing_zeros() / 8) as usize;
                 break;
             }
             i += 8;
