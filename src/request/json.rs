@@ -70,7 +70,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    #[inline(always)]
+    #[inline]
     fn bytes(&self) -> &'a [u8] {
         self.text.as_bytes()
     }
@@ -99,7 +99,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Skips whitespace and returns the next byte without consuming it.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn peek(&mut self) -> Option<u8> {
         let bytes = self.bytes();
         while let Some(&b) = bytes.get(self.pos) {
@@ -181,7 +181,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// `null` (consumed, `true`) or not (`false`, nothing consumed).
-    #[inline(always)]
+    #[inline]
     pub(crate) fn null(&mut self) -> Result<bool, Error> {
         if self.peek() == Some(b'n') {
             self.literal()?;
@@ -192,7 +192,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// An optional string: `null` is `None`.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn opt_string(&mut self, want: Want) -> Result<Option<Cow<'a, str>>, Error> {
         match self.peek() {
             Some(b'"') => self.string(want).map(Some),
@@ -212,7 +212,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// After a member's key: the `:` before its value.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn colon(&mut self) -> Result<(), Error> {
         match self.peek() {
             Some(b':') => {
@@ -226,12 +226,12 @@ impl<'a> Scanner<'a> {
 
     /// Whether the value at the cursor is an object (`null` and other types are the caller's
     /// business: see [`Self::wrong_type`]).
-    #[inline(always)]
+    #[inline]
     pub(crate) fn at_object(&mut self) -> bool {
         self.peek() == Some(b'{')
     }
 
-    #[inline(always)]
+    #[inline]
     fn enter(&mut self) -> Result<(), Error> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -279,7 +279,7 @@ impl<'a> Scanner<'a> {
 
     /// A member's `:` (an error there has the object's path) and its value, read by `value`
     /// (whose errors get `key` prefixed to their path).
-    #[inline(always)]
+    #[inline]
     pub(crate) fn member<T>(
         &mut self,
         key: &str,
