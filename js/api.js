@@ -18,12 +18,28 @@ function randomUuid() {
 
 const OPTION_NAMES = new Set(['callId', 'transferTarget', 'transferee', 'clientContext', 'operationContext', 'apiVersion', 'cloud', 'baseUrl', 'clientRequestId']);
 
+const encoder = new TextEncoder();
 const isText = (value) => value === undefined || typeof value === 'string';
 const units = (value) => (value === undefined ? -1 : value.length);
 
 // The URL around the call id for the last (apiVersion, cloud, baseUrl) seen, as the core computed
 // it (`transferUrlPartsRaw`); the core checks the call id of every request.
 let urlFor = { apiVersion: null, cloud: null, baseUrl: null, before: '', after: '' };
+
+// A view of the wasm module's reusable input buffer (see inputBufferRaw in src/wasm/mod.rs): the
+// request is encoded straight into wasm memory, with no allocation and no copy per call.
+let input = null;
+
+function inputView(need) {
+  // A view goes stale (length 0) when the wasm memory grows.
+  if (input === null || input.byteLength < need) {
+    const size = Math.max(need, 4096);
+    const ptr = raw.inputBufferRaw(size);
+    // Once the module is initialised, initSync() only returns its exports (and `memory`).
+    input = new Uint8Array(raw.initSync().memory.buffer, ptr, size);
+  }
+  return input;
+}
 
 function urlParts(apiVersion, cloud, baseUrl) {
   const u = urlFor;
@@ -63,8 +79,10 @@ export function buildTransferRequest(options) {
   const bodyText = toJson(body, 'options');
   if (typeof callId === 'string' && isText(apiVersion) && isText(cloud) && isText(baseUrl) && isText(clientRequestId)) {
     // Fast path: the head as plain strings (the core checks them exactly as it checks JSON).
-    const bytes = utf8(callId + (apiVersion ?? '') + (cloud ?? '') + (baseUrl ?? '') + (clientRequestId ?? '') + bodyText);
-    raw.checkTransferRequestRaw(bytes, callId.length, units(apiVersion), units(cloud), units(baseUrl), units(clientRequestId));
+    const text = callId + (apiVersion ?? '') + (cloud ?? '') + (baseUrl ?? '') + (clientRequestId ?? '') + bodyText;
+    // encodeInto needs at most 3 bytes per UTF-16 unit.
+    const { written } = encoder.encodeInto(text, inputView(text.length * 3));
+    raw.checkTransferRequestBufferedRaw(written, callId.length, units(apiVersion), units(cloud), units(baseUrl), units(clientRequestId));
     const u = urlParts(apiVersion, cloud, baseUrl);
     const headers = clientRequestId === undefined ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', 'client-request-id': clientRequestId };
     return new TransferRequest('POST', u.before + callId + u.after, headers, bodyText);

@@ -61,6 +61,53 @@ pub fn check_transfer_request_raw(
     base_url: i32,
     client_request_id: i32,
 ) -> Result<(), JsValue> {
+    check_request(
+        input,
+        [call_id, api_version, cloud, base_url, client_request_id],
+    )
+}
+
+thread_local! {
+    /// A reusable input buffer in wasm memory that JavaScript writes into directly
+    /// (`inputBufferRaw`), so that the hot path neither allocates nor copies.
+    static INPUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Makes the reusable input buffer at least `len` bytes long and returns its address in wasm
+/// memory (valid until the next call of this function). See [`check_transfer_request_buffered_raw`].
+#[wasm_bindgen(js_name = inputBufferRaw)]
+pub fn input_buffer_raw(len: usize) -> usize {
+    INPUT.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        if buffer.len() < len {
+            buffer.resize(len, 0);
+        }
+        buffer.as_ptr() as usize
+    })
+}
+
+/// [`check_transfer_request_raw`] on the first `len` bytes of the input buffer (written by
+/// JavaScript with `TextEncoder.encodeInto` at the address [`input_buffer_raw`] returned).
+#[wasm_bindgen(js_name = checkTransferRequestBufferedRaw)]
+pub fn check_transfer_request_buffered_raw(
+    len: usize,
+    call_id: i32,
+    api_version: i32,
+    cloud: i32,
+    base_url: i32,
+    client_request_id: i32,
+) -> Result<(), JsValue> {
+    INPUT.with(|buffer| {
+        let buffer = buffer.borrow();
+        let input = buffer.get(..len).unwrap_or(&buffer[..]);
+        check_request(
+            input,
+            [call_id, api_version, cloud, base_url, client_request_id],
+        )
+    })
+}
+
+fn check_request(input: &[u8], lengths: [i32; 5]) -> Result<(), JsValue> {
     let mut rest = input;
     let mut next = |units: i32| -> Result<Option<&str>, JsValue> {
         let Ok(units) = usize::try_from(units) else {
@@ -71,11 +118,11 @@ pub fn check_transfer_request_raw(
         Ok(Some(text))
     };
     let head = request::HeadOptions {
-        call_id: next(call_id)?,
-        api_version: next(api_version)?,
-        cloud: next(cloud)?,
-        base_url: next(base_url)?,
-        client_request_id: next(client_request_id)?,
+        call_id: next(lengths[0])?,
+        api_version: next(lengths[1])?,
+        cloud: next(lengths[2])?,
+        base_url: next(lengths[3])?,
+        client_request_id: next(lengths[4])?,
     };
     request::check(&head, rest).map_err(|e| to_js_error(&e))
 }
