@@ -45,28 +45,10 @@ pub fn build_transfer_request_raw(input: &[u8], head_len: usize) -> Result<Strin
     Ok(out)
 }
 
-/// The fast path of `buildTransferRequest`: validates a request and returns nothing.
-///
-/// `input` is one UTF-8 text (written by a single `TextEncoder.encodeInto`): the head strings
-/// `callId`, `apiVersion`, `cloud`, `baseUrl` and `clientRequestId` back to back, then the body.
-/// Each head argument is that string's length in UTF-16 code units (JavaScript's `length`), or a
-/// negative number when the option is absent. Nothing is allocated or returned on success; the URL
-/// comes from [`transfer_url_parts_raw`], which JavaScript calls once per base URL and dialect.
-#[wasm_bindgen(js_name = checkTransferRequestRaw)]
-pub fn check_transfer_request_raw(
-    input: &[u8],
-    call_id: i32,
-    api_version: i32,
-    cloud: i32,
-    base_url: i32,
-    client_request_id: i32,
-) -> Result<(), JsValue> {
-    check_request(
-        input,
-        [call_id, api_version, cloud, base_url, client_request_id],
-    )
-}
-
+// The fast path of `buildTransferRequest` validates a request and returns nothing. JavaScript
+// writes one UTF-8 text (a single `TextEncoder.encodeInto`) straight into this reusable buffer in
+// wasm memory: the head strings `callId`, `apiVersion`, `cloud`, `baseUrl` and `clientRequestId`
+// back to back, then the body. See `check_transfer_request_buffered_raw`.
 thread_local! {
     /// A reusable input buffer in wasm memory that JavaScript writes into directly
     /// (`inputBufferRaw`), so that the hot path neither allocates nor copies.
@@ -86,8 +68,11 @@ pub fn input_buffer_raw(len: usize) -> usize {
     })
 }
 
-/// [`check_transfer_request_raw`] on the first `len` bytes of the input buffer (written by
-/// JavaScript with `TextEncoder.encodeInto` at the address [`input_buffer_raw`] returned).
+/// Validates the request in the first `len` bytes of the input buffer (written by JavaScript at
+/// the address [`input_buffer_raw`] returned). Each head argument is that string's length in
+/// UTF-16 code units (JavaScript's `length`), or a negative number when the option is absent.
+/// Nothing is allocated or returned on success; the URL comes from [`transfer_url_parts_raw`],
+/// which JavaScript calls once per base URL and dialect.
 #[wasm_bindgen(js_name = checkTransferRequestBufferedRaw)]
 pub fn check_transfer_request_buffered_raw(
     len: usize,
@@ -128,7 +113,7 @@ fn check_request(input: &[u8], lengths: [i32; 5]) -> Result<(), JsValue> {
 }
 
 /// The URL of a transfer in two parts around the call id, `before` and `after` joined by a
-/// newline, for `apiVersion`, `cloud` and `baseUrl` given as in [`check_transfer_request_raw`]
+/// newline, for `apiVersion`, `cloud` and `baseUrl` given as in [`check_transfer_request_buffered_raw`]
 /// (`input` holds only those three strings). Throws what the head's validation throws.
 #[wasm_bindgen(js_name = transferUrlPartsRaw)]
 pub fn transfer_url_parts_raw(
