@@ -77,7 +77,9 @@ export function buildTransferRequest(options) {
   else if (transferee === undefined && clientContext === undefined && operationContext === undefined) body = { transferTarget };
   else body = { transferTarget, transferee, clientContext, operationContext };
   const bodyText = toJson(body, 'options');
-  if (typeof callId === 'string' && isText(apiVersion) && isText(cloud) && isText(baseUrl) && isText(clientRequestId)) {
+  // A lone surrogate in baseUrl would be encoded as U+FFFD and could pass as a host character, so
+  // such a URL goes through the JSON head, which refuses it.
+  if (typeof callId === 'string' && isText(apiVersion) && isText(cloud) && isText(clientRequestId) && (baseUrl === undefined || (typeof baseUrl === 'string' && baseUrl.isWellFormed()))) {
     // Fast path: the head as plain strings (the core checks them exactly as it checks JSON).
     const text = callId + (apiVersion ?? '') + (cloud ?? '') + (baseUrl ?? '') + (clientRequestId ?? '') + bodyText;
     // encodeInto needs at most 3 bytes per UTF-16 unit.

@@ -26,6 +26,9 @@ export default function (t) {
     assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: user, clientRequestId: 'ü😀' }), { kind: 'invalidHeaderValue', path: 'clientRequestId' });
     assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: user, apiVersion: 'bêta' }), { kind: 'unknownApiVersion', path: 'apiVersion' });
     assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: user, cloud: '😀' }), { kind: 'unknownCloud', path: 'cloud' });
+    // A lone surrogate is never turned into U+FFFD in a URL.
+    const lone = assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: user, baseUrl: 'https://a\ud800.example' }), { path: 'baseUrl' });
+    assert.ok(['invalidJson', 'invalidBaseUrl'].includes(lone.kind), lone.kind);
     // The body after non-ASCII head strings is still read from the right offset.
     const r = pkg.buildTransferRequest({ callId, transferTarget: user, baseUrl: 'https://prøxy.example/g/', clientRequestId: 'id-1' });
     assert.equal(r.url, `https://prøxy.example/g/v1.0/communications/calls/${callId}/transfer`);
