@@ -25,6 +25,18 @@ const MEMBERS_REQUIRING_ID: [&str; 6] = [
     "azureCommunicationServicesUser",
 ];
 
+/// The bytes allowed in a call id: ASCII letters, digits, `-`, `.`, `_`, `~`.
+const URL_SAFE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    table
+};
+
 /// Checks that `call_id` is a non-empty, URL-safe path segment.
 ///
 /// # Errors
@@ -32,10 +44,9 @@ const MEMBERS_REQUIRING_ID: [&str; 6] = [
 /// other than ASCII letters, digits, `-`, `.`, `_`, `~`, or the segments `.` and `..`).
 pub fn call_id(call_id: &str) -> Result<(), Error> {
     // Fast path: a short id of safe ASCII only, not `.` or `..`.
-    let safe = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
     if !call_id.is_empty()
         && call_id.len() <= CALL_ID_MAX_CHARS
-        && call_id.as_bytes().iter().all(safe)
+        && call_id.bytes().all(|b| URL_SAFE[usize::from(b)])
         && call_id != "."
         && call_id != ".."
     {
