@@ -10,6 +10,7 @@
 
 pub mod error;
 pub mod model;
+pub mod notify;
 pub mod request;
 
 #[cfg(target_arch = "wasm32")]
