@@ -22,7 +22,11 @@ fn fixtures() -> Vec<(String, Value)> {
         })
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    assert!(out.len() >= 50, "expected every doc example, found {}", out.len());
+    assert!(
+        out.len() >= 50,
+        "expected every doc example, found {}",
+        out.len()
+    );
     out
 }
 
@@ -39,7 +43,10 @@ fn expected_transfer(name: &str, body_item: &Value) -> Option<TransferEvent> {
         Some(TransferEvent::TransferFailed)
     } else if slug.ends_with("-terminated") {
         // "Notification - terminated": terminationReason AppTransferred in every example.
-        assert_eq!(body_item["resourceData"]["terminationReason"], "AppTransferred");
+        assert_eq!(
+            body_item["resourceData"]["terminationReason"],
+            "AppTransferred"
+        );
         Some(TransferEvent::TransferCompleted)
     } else {
         // "Deleted" after completion (2018) and the commsNotification resource examples.
@@ -92,8 +99,7 @@ fn every_doc_notification_parses_field_by_field() {
         let text = fx["bodyText"].as_str().unwrap();
         let body = &fx["body"];
         let expect = &fx["expect"];
-        let batch = parse_notifications(text.as_bytes())
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let batch = parse_notifications(text.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(batch.errors.is_empty(), "{name}: {:?}", batch.errors);
         let items = body["value"].as_array().unwrap();
         assert_eq!(batch.notifications.len(), items.len(), "{name}");

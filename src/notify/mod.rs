@@ -38,9 +38,7 @@ mod scan;
 pub mod tracker;
 
 pub use raw::ItemError;
-pub use tracker::{
-    TrackedTransfer, TrackerOptions, TransferPhase, TransferTracker, Transition,
-};
+pub use tracker::{TrackedTransfer, TrackerOptions, TransferPhase, TransferTracker, Transition};
 
 open_enum! {
     /// `changeType` of a notification.

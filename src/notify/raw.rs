@@ -509,10 +509,9 @@ impl<'a> Parser<'a> {
                         match first {
                             Some(b'{') => rd.has_media_state = true,
                             Some(b'n') => {}
-                            other => self.item_err(
-                                type_error("an object", other),
-                                &[F, "mediaState"],
-                            ),
+                            other => {
+                                self.item_err(type_error("an object", other), &[F, "mediaState"])
+                            }
                         }
                         self.skip_at(4, &[F, "mediaState"])?;
                     }
@@ -698,7 +697,8 @@ impl<'a> Parser<'a> {
             ResourceKind::MediaState
         } else if odata_type == "#microsoft.graph.call"
             || e.state.is_some()
-            || (odata_type.is_empty() && super::call_id_range(url).is_some_and(|(_, b)| b == url.len()))
+            || (odata_type.is_empty()
+                && super::call_id_range(url).is_some_and(|(_, b)| b == url.len()))
         {
             ResourceKind::Call
         } else {
@@ -712,7 +712,8 @@ impl<'a> Parser<'a> {
         let subcode = e.result_info.and_then(|ri| ri.subcode);
         e.transfer = match e.kind {
             ResourceKind::Operation => {
-                let generic = odata_type.is_empty() || odata_type == "#microsoft.graph.commsOperation";
+                let generic =
+                    odata_type.is_empty() || odata_type == "#microsoft.graph.commsOperation";
                 let sub = match subcode {
                     Some(RawCode::Text(r)) => Some(r.text(text)),
                     _ => None,

@@ -467,11 +467,9 @@ impl TransferTracker {
     }
 
     fn keep_early(&mut self, n: &Notification<'_>, message_id: Option<&str>) {
-        let relevant = n.transfer.is_some()
-            || n.state.is_some()
-            || n.change_type == Some(ChangeType::Deleted);
-        if !relevant || self.options.max_early_calls == 0 || self.options.max_early_per_call == 0
-        {
+        let relevant =
+            n.transfer.is_some() || n.state.is_some() || n.change_type == Some(ChangeType::Deleted);
+        if !relevant || self.options.max_early_calls == 0 || self.options.max_early_per_call == 0 {
             return;
         }
         let key = match (n.call_id.as_deref(), n.client_context.as_deref()) {
@@ -519,7 +517,8 @@ fn apply(
 ) -> Option<Transition> {
     if let Some(state) = n.state {
         if let CallState::Unknown(s) = state {
-            if !t.unknown_states.iter().any(|u| u == s) && t.unknown_states.len() < MAX_UNKNOWN_STATES
+            if !t.unknown_states.iter().any(|u| u == s)
+                && t.unknown_states.len() < MAX_UNKNOWN_STATES
             {
                 t.unknown_states.push(s.clone());
             }
@@ -565,10 +564,7 @@ fn apply(
         message_id: message_id.map(str::to_owned),
     };
     if target.is_terminal() {
-        t.result_info = n
-            .result_info
-            .cloned()
-            .map(NotificationResult::into_owned);
+        t.result_info = n.result_info.cloned().map(NotificationResult::into_owned);
     }
     t.phase = target;
     t.progress = target;
