@@ -154,3 +154,4 @@ export function applicationInstance(id, extras = undefined) {
   if (displayName !== undefined) instance.displayName = displayName;
   return checkedTarget(withExtras({ identity: { applicationInstance: instance } }, extras === undefined ? undefined : rest));
 }
+export * from './notify.js';

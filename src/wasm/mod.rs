@@ -55,3 +55,4 @@ pub fn validate_target_raw(target_json: &[u8]) -> Result<(), JsValue> {
         .map_err(|e| to_js_error(&crate::error::from_serde(e)))?;
     request::validate::transfer_target(&target).map_err(|e| to_js_error(&e))
 }
+pub mod notify;

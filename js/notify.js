@@ -1,0 +1,406 @@
+// Call notifications: parseNotifications (Graph callback bodies -> typed entries with a transfer
+// event) and TransferTracker (one phase per transfer), over the sans-IO core in src/notify.
+//
+// Speed (PERFORMANCE.md): the body crosses into wasm as bytes (strings are written with the
+// native TextEncoder.encodeInto into a reused buffer), and one Uint32Array table comes back:
+// enum-like fields are small integers mapped through name tables read once, strings are byte
+// offsets that this file slices out of the caller's own text. resourceDataText is sliced lazily.
+import * as raw from '../pkg/graph_call_transfer.js';
+import { makeError } from './api.js';
+
+export const DEFAULT_MAX_BYTES = 1 << 20;
+export const DEFAULT_MAX_DEPTH = 64;
+const STRIDE = 31;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+let scratch = new Uint8Array(16384);
+
+function utf8(text) {
+  if (text.length * 3 > scratch.length) {
+    scratch = new Uint8Array(Math.max(text.length * 3, scratch.length * 2));
+  }
+  const { written } = encoder.encodeInto(text, scratch);
+  return scratch.subarray(0, written);
+}
+
+let names;
+/** The names behind the table's small integers, in the core's order (read once). */
+function enumNames() {
+  if (names === undefined) {
+    const g = raw.notifyEnumNames().split('\n').map((line) => line.split(','));
+    names = { kind: g[0], change: g[1], state: g[2], transfer: g[3], status: g[4], phase: g[5] };
+  }
+  return names;
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function limit(options, name, fallback) {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw makeError('outOfRange', name, `is out of range: expected an integer from 0 to 4294967295`);
+  }
+  return value;
+}
+
+function limits(options) {
+  if (options === undefined) return [DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH];
+  if (options === null || typeof options !== 'object') {
+    throw makeError('invalidType', '', `options must be an object, not ${describe(options)}`);
+  }
+  return [limit(options, 'maxBytes', DEFAULT_MAX_BYTES), limit(options, 'maxDepth', DEFAULT_MAX_DEPTH)];
+}
+
+function utf8Length(text) {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
+}
+
+// Where the strings come from: the caller's text when it is ASCII (byte offsets are then
+// string offsets), otherwise the UTF-8 bytes, decoded per string.
+let srcText = '';
+let srcBytes = null;
+
+function str(t, at) {
+  const s = t[at];
+  if (s === 0) return null;
+  const w = t[at + 1];
+  const start = s - 1;
+  const end = start + (w >>> 1);
+  const v = srcBytes === null ? srcText.slice(start, end) : decoder.decode(srcBytes.subarray(start, end));
+  return (w & 1) === 0 ? v : JSON.parse('"' + v + '"');
+}
+
+function code(t, tag, at) {
+  if (tag === 0) return null;
+  const v = str(t, at);
+  return tag === 1 ? +v || 0 : v;
+}
+
+/** The call id in a resource URL: the path segment after the first `/calls/`. */
+export function callIdOf(url) {
+  const at = url.indexOf('/calls/');
+  if (at < 0) return null;
+  const rest = url.slice(at + 7);
+  const m = /[/?#]/.exec(rest);
+  const id = m === null ? rest : rest.slice(0, m.index);
+  return id === '' ? null : id;
+}
+
+/**
+ * One parsed notification. Fields mirror the Rust `Notification`; `resourceDataText` is the
+ * untouched JSON text of `resourceData`, `resourceData` the same parsed (both lazy).
+ */
+export class Notification {
+  #text;
+  #start;
+  #end;
+  #value;
+  constructor(t, base, n) {
+    const packed = t[base + 1];
+    const packed2 = t[base + 2];
+    const ch = (packed >>> 8) & 255;
+    const st = (packed >>> 16) & 255;
+    const tr = packed >>> 24;
+    const os = packed2 & 255;
+    const flags = packed2 >>> 24;
+    /** Position of the item in the body's `value` array. */
+    this.index = t[base];
+    /** What the notification is about. */
+    this.kind = n.kind[packed & 255];
+    this.changeType = ch === 0 ? null : ch === 255 ? str(t, base + 3) : n.change[ch - 1];
+    this.resourceUrl = str(t, base + 5);
+    this.callId = (flags & 2) === 0 ? str(t, base + 7) : callIdOf(this.resourceUrl);
+    this.odataType = str(t, base + 9);
+    this.etag = str(t, base + 11);
+    this.state = st === 0 ? null : st === 255 ? str(t, base + 13) : n.state[st - 1];
+    this.terminationReason = str(t, base + 15);
+    this.resultInfo = (flags & 1) === 0 ? null : {
+      code: code(t, (packed2 >>> 8) & 255, base + 23),
+      subcode: code(t, (packed2 >>> 16) & 255, base + 25),
+      message: str(t, base + 27),
+    };
+    this.clientContext = str(t, base + 17);
+    this.operationStatus = os === 0 ? null : os === 255 ? str(t, base + 19) : n.status[os - 1];
+    this.tone = str(t, base + 21);
+    this.transfer = tr === 0 ? null : n.transfer[tr - 1];
+    if ((flags & 4) === 0) {
+      this.#text = null;
+    } else if (srcBytes === null) {
+      this.#text = srcText;
+      this.#start = t[base + 29] - 1;
+      this.#end = this.#start + (t[base + 30] >>> 1);
+    } else {
+      // The bytes may be a reused buffer: decode now.
+      this.#text = str(t, base + 29);
+      this.#start = -1;
+    }
+  }
+
+  /** `resourceData` exactly as sent (JSON text), or null when absent. */
+  get resourceDataText() {
+    if (this.#text === null || this.#start === -1) return this.#text;
+    const text = this.#text.slice(this.#start, this.#end);
+    this.#text = text;
+    this.#start = -1;
+    return text;
+  }
+
+  /** `resourceData` parsed (cached), or null when absent. */
+  get resourceData() {
+    if (this.#value === undefined) {
+      const text = this.resourceDataText;
+      this.#value = text === null ? null : JSON.parse(text);
+    }
+    return this.#value;
+  }
+
+  /** A plain object with every field and `resourceDataText`. */
+  toJSON() {
+    return {
+      index: this.index,
+      kind: this.kind,
+      changeType: this.changeType,
+      resourceUrl: this.resourceUrl,
+      callId: this.callId,
+      odataType: this.odataType,
+      etag: this.etag,
+      state: this.state,
+      terminationReason: this.terminationReason,
+      resultInfo: this.resultInfo,
+      clientContext: this.clientContext,
+      operationStatus: this.operationStatus,
+      tone: this.tone,
+      transfer: this.transfer,
+      resourceDataText: this.resourceDataText,
+    };
+  }
+}
+
+function toBytes(input, maxBytes) {
+  if (typeof input === 'string') {
+    if (input.length > maxBytes) {
+      throw makeError('tooLarge', '', `is ${utf8Length(input)} bytes long; the limit is ${maxBytes} bytes`);
+    }
+    const bytes = utf8(input);
+    if (bytes.length === input.length) {
+      srcText = input;
+      srcBytes = null;
+    } else {
+      srcBytes = bytes;
+    }
+    return bytes;
+  }
+  let bytes;
+  if (input instanceof Uint8Array) bytes = input;
+  else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
+  else if (ArrayBuffer.isView(input)) bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  else {
+    throw makeError('invalidType', '', `the body must be a string, a Uint8Array or an ArrayBuffer, not ${describe(input)}`);
+  }
+  srcBytes = bytes;
+  return bytes;
+}
+
+/**
+ * Parses a Graph callback body (string, Uint8Array or ArrayBuffer) into
+ * `{ notifications, errors }`: one Notification per good item, one GraphCallTransferError (with
+ * `index` and a `path` such as "value[3].resourceData.state") per bad item. Throws a
+ * GraphCallTransferError for a bad body (invalidJson, invalidUtf8, invalidEnvelope, tooDeep,
+ * tooLarge). `options`: `{ maxBytes = 1 MiB, maxDepth = 64 }`.
+ */
+export function parseNotifications(input, options) {
+  const [maxBytes, maxDepth] = limits(options);
+  const bytes = toBytes(input, maxBytes);
+  const t = raw.notifyParse(bytes, maxBytes, maxDepth);
+  if (srcBytes !== null && bytes.length <= maxBytes) {
+    // Bytes in: decode once; when that is ASCII, offsets are string offsets.
+    const text = typeof input === 'string' ? input : decoder.decode(bytes);
+    if (text.length === bytes.length) {
+      srcText = text;
+      srcBytes = null;
+    }
+  }
+  const n = enumNames();
+  const count = t[0];
+  const notifications = new Array(count);
+  for (let i = 0, base = 2; i < count; i++, base += STRIDE) {
+    notifications[i] = new Notification(t, base, n);
+  }
+  srcText = '';
+  srcBytes = null;
+  const errors = t[1] === 0 ? [] : JSON.parse(raw.notifyTakeErrors()).map(([index, kind, path, reason]) => {
+    const error = makeError(kind, path, reason);
+    error.index = index;
+    return error;
+  });
+  return { notifications, errors };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function time(now, path = 'now') {
+  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
+    throw makeError('outOfRange', path, 'is out of range: expected a finite, non-negative number of milliseconds');
+  }
+  return now;
+}
+
+function optionsObject(options, what) {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw makeError('invalidType', '', `${what} must be an object, not ${describe(options)}`);
+  }
+  return options;
+}
+
+function optionalString(value, path) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    throw makeError('invalidType', path, `wrong type: expected a string, found ${describe(value)}`);
+  }
+  return value;
+}
+
+let restoring = null;
+
+/**
+ * Tracks transfers: register each transfer, feed parsed notifications (with the callback's
+ * X-Microsoft-Skype-Message-ID as `messageId`), read phases. Time is always passed in (`now`, in
+ * milliseconds). Serialize with `JSON.stringify(tracker)` / `TransferTracker.fromJSON(state)`.
+ */
+export class TransferTracker {
+  #raw;
+
+  /** `options`: `{ stallAfterMs = 60000, maxMessageIds = 4096, maxEarlyPerCall = 8, maxEarlyCalls = 256 }`. */
+  constructor(options = undefined) {
+    if (restoring !== null) {
+      this.#raw = restoring;
+      restoring = null;
+      return;
+    }
+    const o = optionsObject(options, 'options');
+    const json = {};
+    for (const name of ['stallAfterMs', 'maxMessageIds', 'maxEarlyPerCall', 'maxEarlyCalls']) {
+      if (o[name] !== undefined) {
+        if (!Number.isSafeInteger(o[name]) || o[name] < 0) {
+          throw makeError('outOfRange', name, 'is out of range: expected a non-negative integer');
+        }
+        json[name] = o[name];
+      }
+    }
+    this.#raw = new raw.TransferTrackerRaw(utf8(JSON.stringify(json)));
+  }
+
+  /** Restores a tracker from `toJSON()` output (an object or its JSON text). */
+  static fromJSON(state) {
+    const text = typeof state === 'string' ? state : JSON.stringify(state);
+    restoring = raw.TransferTrackerRaw.fromJson(utf8(text));
+    return new TransferTracker();
+  }
+
+  /** The whole state as a plain JSON-compatible object. */
+  toJSON() {
+    return JSON.parse(this.#raw.toJson());
+  }
+
+  /** Starts tracking a transfer; returns transitions of notifications that arrived earlier. */
+  register(callId, { clientContext, now } = {}) {
+    if (typeof callId !== 'string') {
+      throw makeError('invalidType', 'callId', `wrong type: expected a string, found ${describe(callId)}`);
+    }
+    const ctx = optionalString(clientContext, 'clientContext');
+    return JSON.parse(this.#raw.register(callId, ctx, time(now)));
+  }
+
+  /**
+   * Feeds notifications: one Notification, an array of them, or a `parseNotifications` result.
+   * Returns the transitions they caused.
+   */
+  observe(input, { messageId, now } = {}) {
+    const list = input instanceof Notification ? [input]
+      : Array.isArray(input) ? input
+        : input !== null && typeof input === 'object' && Array.isArray(input.notifications) ? input.notifications
+          : null;
+    if (list === null) {
+      throw makeError('invalidType', '', `expected a Notification, an array of them or a parseNotifications result, not ${describe(input)}`);
+    }
+    const mid = optionalString(messageId, 'messageId');
+    time(now);
+    const n = enumNames();
+    const out = [];
+    for (const e of list) {
+      if (!(e instanceof Notification)) {
+        throw makeError('invalidType', '', 'expected Notification objects from parseNotifications');
+      }
+      // Only these matter to a transfer.
+      if (e.transfer === null && e.state === null && e.changeType !== 'deleted') continue;
+      const tr = this.#raw.observe(
+        e.index, e.callId, e.clientContext, e.changeType, e.state, e.terminationReason,
+        e.transfer === null ? 0 : n.transfer.indexOf(e.transfer) + 1,
+        e.resultInfo === null ? null : JSON.stringify(e.resultInfo),
+        mid, now,
+      );
+      if (tr !== undefined) out.push(JSON.parse(tr));
+    }
+    return out;
+  }
+
+  /**
+   * Parses a body and feeds it in one step (the fast path for a callback handler):
+   * returns `{ transitions, errorCount }`. Throws like parseNotifications for a bad body.
+   */
+  observeBody(input, { messageId, now, maxBytes, maxDepth } = {}) {
+    const [mb, md] = limits({ maxBytes, maxDepth });
+    const bytes = toBytes(input, mb);
+    srcText = '';
+    srcBytes = null;
+    const mid = optionalString(messageId, 'messageId');
+    const [transitions, errorCount] = JSON.parse(this.#raw.observeBody(bytes, mid, time(now), mb, md));
+    return { transitions, errorCount };
+  }
+
+  /** Marks transfers without progress for `stallAfterMs` as stalled; returns those transitions. */
+  tick(now) {
+    return JSON.parse(this.#raw.tick(time(now)));
+  }
+
+  /** The phase of `callId`'s transfer, or null when it is not tracked. */
+  phase(callId) {
+    return this.#raw.phase(String(callId)) ?? null;
+  }
+
+  /** Everything known about `callId`'s transfer, or null. */
+  get(callId) {
+    const json = this.#raw.get(String(callId));
+    return json === undefined ? null : JSON.parse(json);
+  }
+
+  /** Every tracked transfer, ordered by call id. */
+  transfers() {
+    return JSON.parse(this.#raw.list());
+  }
+
+  /** Stops tracking `callId`; whether it was tracked. */
+  remove(callId) {
+    return this.#raw.remove(String(callId));
+  }
+
+  /** Frees the wasm memory now (otherwise freed when garbage-collected). */
+  free() {
+    this.#raw.free();
+  }
+}
