@@ -6,51 +6,9 @@
 // comes back as one newline-separated string decoded natively. The runtime entry points
 // (node.js, browser.js, workerd.js) initialise the wasm and re-export everything here.
 import * as raw from '../pkg/graph_call_transfer.js';
+import { utf8, bytesOf, makeError, describe, toJson } from './internal.js';
 
-const encoder = new TextEncoder();
-let scratch = new Uint8Array(4096);
-
-/** Encodes `text` as UTF-8 into a reused buffer and returns a view of the written bytes. */
-function utf8(text) {
-  // encodeInto needs at most 3 bytes per UTF-16 unit.
-  if (text.length * 3 > scratch.length) {
-    scratch = new Uint8Array(Math.max(text.length * 3, scratch.length * 2));
-  }
-  const { written } = encoder.encodeInto(text, scratch);
-  return scratch.subarray(0, written);
-}
-
-/** Makes an error shaped like the ones the wasm core throws. */
-export function makeError(kind, path, reason) {
-  const error = new Error(path ? `${path}: ${reason}` : reason);
-  error.name = 'GraphCallTransferError';
-  error.kind = kind;
-  error.path = path;
-  error.reason = reason;
-  return error;
-}
-
-/** Whether `value` is an error thrown by this package (it has a stable `kind` and a `path`). */
-export function isGraphCallTransferError(value) {
-  return value instanceof Error && value.name === 'GraphCallTransferError' && typeof value.kind === 'string';
-}
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function toJson(value, what) {
-  try {
-    return JSON.stringify(value);
-  } catch (cause) {
-    // BigInt values and cycles cannot be JSON.
-    const error = makeError('invalidType', '', `${what} cannot be turned into JSON: ${cause.message}`);
-    error.cause = cause;
-    throw error;
-  }
-}
+export { makeError, isGraphCallTransferError } from './internal.js';
 
 function randomUuid() {
   const c = globalThis.crypto;
@@ -153,5 +111,16 @@ export function applicationInstance(id, extras = undefined) {
   const instance = { id };
   if (displayName !== undefined) instance.displayName = displayName;
   return checkedTarget(withExtras({ identity: { applicationInstance: instance } }, extras === undefined ? undefined : rest));
+}
+
+/**
+ * Parses and validates a transfer request *body* as Graph receives it (for simulators, proxies and
+ * tests), in the dialect of `apiVersion` ("v1.0", "beta" or "beta-2018"). Returns it as a plain object.
+ */
+export function parseTransferBody(body, apiVersion = 'v1.0') {
+  if (typeof apiVersion !== 'string') {
+    throw makeError('invalidType', 'apiVersion', `wrong type: expected a string, found ${describe(apiVersion)}`);
+  }
+  return JSON.parse(raw.parseTransferBodyRaw(bytesOf(body, 'the body'), apiVersion));
 }
 export * from './notify.js';

@@ -41,6 +41,7 @@ export type ErrorKind =
   | 'conflictingOptions'
   | 'invalidBaseUrl'
   | 'invalidHeaderValue'
+  | 'misplacedField'
   | 'outOfRange';
 
 /** An error thrown by this package: `name` is "GraphCallTransferError". */
@@ -94,3 +95,17 @@ export function applicationInstance(id: string, extras?: TargetExtras & { tenant
 
 /** Builds an error shaped like the package's own (for layers built on top of it). */
 export function makeError(kind: string, path: string, reason: string): GraphCallTransferError;
+
+/** A transfer request body in either dialect, as Graph receives it. */
+export interface TransferBody {
+  transferTarget?: InvitationParticipantInfo;
+  target?: InvitationParticipantInfo;
+  transferee?: ParticipantInfo;
+  clientContext?: string;
+  operationContext?: string;
+  [extra: string]: unknown;
+}
+
+/** Parses and validates a received transfer body (string or bytes) for `apiVersion` (default "v1.0"). */
+export function parseTransferBody(body: string | Uint8Array | ArrayBuffer | ArrayBufferView, apiVersion?: 'v1.0' | 'beta' | 'beta-2018'): TransferBody;
+

@@ -145,6 +145,11 @@ pub enum ErrorKind {
     },
     /// A header value contains characters that cannot be sent in an HTTP header.
     InvalidHeaderValue,
+    /// A field sits at the wrong level of the JSON document.
+    MisplacedField {
+        /// Where it belongs.
+        belongs: &'static str,
+    },
     /// A value is out of its allowed range.
     OutOfRange {
         /// A description of the allowed range.
@@ -193,6 +198,7 @@ impl ErrorKind {
             Self::ConflictingOptions { .. } => "conflictingOptions",
             Self::InvalidBaseUrl { .. } => "invalidBaseUrl",
             Self::InvalidHeaderValue => "invalidHeaderValue",
+            Self::MisplacedField { .. } => "misplacedField",
             Self::OutOfRange { .. } => "outOfRange",
             Self::InvalidUtf8 { .. } => "invalidUtf8",
             Self::InvalidEnvelope { .. } => "invalidEnvelope",
@@ -242,6 +248,7 @@ impl fmt::Display for ErrorKind {
             Self::InvalidHeaderValue => {
                 f.write_str("contains characters that are not allowed in an HTTP header")
             }
+            Self::MisplacedField { belongs } => write!(f, "is misplaced; it belongs at {belongs}"),
             Self::OutOfRange { expected } => write!(f, "is out of range: expected {expected}"),
             Self::InvalidUtf8 { valid_up_to } => {
                 write!(f, "not valid UTF-8: invalid byte at offset {valid_up_to}")

@@ -22,5 +22,6 @@ pub use model::{
     OperationStatus, ParticipantInfo, ResultInfo,
 };
 pub use request::{
-    build_from_json, ApiVersion, Cloud, TransferOptions, TransferRequest, TransferRequestBuilder,
+    build_from_json, ApiVersion, Cloud, TransferBody, TransferOptions, TransferRequest,
+    TransferRequestBuilder,
 };

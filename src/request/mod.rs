@@ -3,12 +3,14 @@
 //! Building never performs IO: the result is a [`TransferRequest`] (method, URL, headers and the
 //! exact JSON body) that any HTTP client can send.
 
+mod body;
 mod builder;
 mod options;
 pub mod validate;
 
 use serde::Serialize;
 
+pub use body::TransferBody;
 pub use builder::TransferRequestBuilder;
 pub use options::{build_from_json, TransferOptions};
 

@@ -102,13 +102,24 @@ pub fn identity_set(identity: &IdentitySet) -> Result<(), Error> {
 ///
 /// # Errors
 /// [`ErrorKind::MissingIdentity`] at `identity`, and the errors of [`identity_set`] below it;
-/// [`ErrorKind::EmptyValue`] for an empty optional string.
+/// [`ErrorKind::EmptyValue`] for an empty optional string; [`ErrorKind::MisplacedField`] for a
+/// `transferee` nested in the target.
 pub fn transfer_target(target: &InvitationParticipantInfo) -> Result<(), Error> {
     let identity = target
         .identity
         .as_ref()
         .ok_or_else(|| Error::new(ErrorKind::MissingIdentity, "identity"))?;
     identity_set(identity).map_err(|e| e.within("identity"))?;
+    // A known documentation mistake (the v1.0 group-call example) nests `transferee` inside the
+    // target, where Graph would ignore it and transfer the wrong participant.
+    if target.extra.contains_key("transferee") {
+        return Err(Error::new(
+            ErrorKind::MisplacedField {
+                belongs: "the top level of the body, beside transferTarget",
+            },
+            "transferee",
+        ));
+    }
     optional_id(target.replaces_call_id.as_deref(), "replacesCallId")?;
     optional_id(target.language_id.as_deref(), "languageId")?;
     optional_id(target.region.as_deref(), "region")?;

@@ -55,4 +55,20 @@ pub fn validate_target_raw(target_json: &[u8]) -> Result<(), JsValue> {
         .map_err(|e| to_js_error(&crate::error::from_serde(e)))?;
     request::validate::transfer_target(&target).map_err(|e| to_js_error(&e))
 }
+
+/// Parses and validates a transfer request body (as a Graph simulator or proxy receives it) for
+/// `api_version` (`v1.0`, `beta` or `beta-2018`). Returns the body as compact JSON text.
+#[wasm_bindgen(js_name = parseTransferBodyRaw)]
+pub fn parse_transfer_body_raw(body: &[u8], api_version: &str) -> Result<String, JsValue> {
+    let version = request::ApiVersion::parse(api_version).map_err(|e| to_js_error(&e))?;
+    let parsed = request::TransferBody::parse(body, version).map_err(|e| to_js_error(&e))?;
+    serde_json::to_string(&parsed).map_err(|e| {
+        to_js_error(&Error::new(
+            crate::ErrorKind::InvalidType {
+                detail: e.to_string(),
+            },
+            "",
+        ))
+    })
+}
 pub mod notify;

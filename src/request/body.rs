@@ -1,0 +1,115 @@
+use serde::{Deserialize, Serialize};
+
+use super::{validate, ApiVersion};
+use crate::error::{from_serde, Error, ErrorKind};
+use crate::model::{Extra, InvitationParticipantInfo, ParticipantInfo};
+
+/// A transfer request body as received (by a Graph simulator, a proxy or a test), in either
+/// dialect. [`TransferBody::parse`] validates it with the same rules as the builder.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferBody {
+    /// Today's target (v1.0 and beta).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_target: Option<InvitationParticipantInfo>,
+    /// The 2018 beta's target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<InvitationParticipantInfo>,
+    /// The transferee of a group-call transfer (v1.0 and beta).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transferee: Option<ParticipantInfo>,
+    /// The client context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_context: Option<String>,
+    /// The 2018 beta's operation context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_context: Option<String>,
+    /// Members not modelled here, kept verbatim.
+    #[serde(flatten, default, skip_serializing_if = "crate::model::is_empty")]
+    pub extra: Extra,
+}
+
+impl TransferBody {
+    /// Parses and validates a body sent to the `api_version` endpoint.
+    ///
+    /// ```
+    /// use graph_call_transfer::{ApiVersion, TransferBody};
+    /// let body = TransferBody::parse(
+    ///     br#"{"transferTarget":{"identity":{"phone":{"id":"+12345678901"}}}}"#,
+    ///     ApiVersion::V1,
+    /// )?;
+    /// assert_eq!(body.target().and_then(|t| t.identity.as_ref()).and_then(|i| i.phone.as_ref()).and_then(|p| p.id.as_deref()), Some("+12345678901"));
+    /// let err = TransferBody::parse(br#"{"target":{}}"#, ApiVersion::V1).unwrap_err();
+    /// assert_eq!((err.kind_name(), err.path()), ("unsupportedInDialect", "target"));
+    /// # Ok::<(), graph_call_transfer::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidJson`] / [`ErrorKind::InvalidType`] with the path; for v1.0 and beta a
+    /// missing `transferTarget`, a 2018 `target` or `operationContext`; for the 2018 beta a missing
+    /// `target`, a `transferTarget` or `transferee` ([`ErrorKind::UnsupportedInDialect`]); then the
+    /// builder's rules ([`validate`]).
+    pub fn parse(json: &[u8], api_version: ApiVersion) -> Result<Self, Error> {
+        let mut de = serde_json::Deserializer::from_slice(json);
+        let body: Self = serde_path_to_error::deserialize(&mut de).map_err(from_serde)?;
+        de.end().map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidJson {
+                    detail: e.to_string(),
+                },
+                "",
+            )
+        })?;
+        body.validate(api_version)?;
+        Ok(body)
+    }
+
+    /// The target, whichever dialect carried it.
+    pub fn target(&self) -> Option<&InvitationParticipantInfo> {
+        self.transfer_target.as_ref().or(self.target.as_ref())
+    }
+
+    /// Validates the body for `api_version` (see [`parse`](Self::parse)).
+    ///
+    /// # Errors
+    /// As [`parse`](Self::parse), after decoding.
+    pub fn validate(&self, api_version: ApiVersion) -> Result<(), Error> {
+        let dialect = api_version.as_str();
+        let unsupported =
+            |path: &str| Error::new(ErrorKind::UnsupportedInDialect { dialect }, path);
+        let (target, target_path) = match api_version {
+            ApiVersion::V1 | ApiVersion::Beta => {
+                if self.target.is_some() {
+                    return Err(unsupported("target"));
+                }
+                if self.operation_context.is_some() {
+                    return Err(unsupported("operationContext"));
+                }
+                (self.transfer_target.as_ref(), "transferTarget")
+            }
+            ApiVersion::Beta2018 => {
+                if self.transfer_target.is_some() {
+                    return Err(unsupported("transferTarget"));
+                }
+                if self.transferee.is_some() {
+                    return Err(unsupported("transferee"));
+                }
+                (self.target.as_ref(), "target")
+            }
+        };
+        let target = target.ok_or_else(|| Error::new(ErrorKind::MissingField, target_path))?;
+        validate::transfer_target(target).map_err(|e| e.within(target_path))?;
+        if let Some(transferee) = &self.transferee {
+            validate::transferee(transferee).map_err(|e| e.within("transferee"))?;
+        }
+        if let Some(context) = &self.client_context {
+            validate::client_context(context).map_err(|e| e.within("clientContext"))?;
+        }
+        if let Some(context) = &self.operation_context {
+            if context.trim().is_empty() {
+                return Err(Error::new(ErrorKind::EmptyValue, "operationContext"));
+            }
+        }
+        Ok(())
+    }
+}
