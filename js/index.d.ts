@@ -42,7 +42,11 @@ export type ErrorKind =
   | 'invalidBaseUrl'
   | 'invalidHeaderValue'
   | 'misplacedField'
-  | 'outOfRange';
+  | 'outOfRange'
+  | 'invalidUtf8'
+  | 'invalidEnvelope'
+  | 'tooDeep'
+  | 'tooLarge';
 
 /** An error thrown by this package: `name` is "GraphCallTransferError". */
 export interface GraphCallTransferError extends Error {
@@ -108,4 +112,4 @@ export interface TransferBody {
 
 /** Parses and validates a received transfer body (string or bytes) for `apiVersion` (default "v1.0"). */
 export function parseTransferBody(body: string | Uint8Array | ArrayBuffer | ArrayBufferView, apiVersion?: 'v1.0' | 'beta' | 'beta-2018'): TransferBody;
-
+export * from './notify.js';

@@ -6,23 +6,13 @@
 // enum-like fields are small integers mapped through name tables read once, strings are byte
 // offsets that this file slices out of the caller's own text. resourceDataText is sliced lazily.
 import * as raw from '../pkg/graph_call_transfer.js';
-import { makeError } from './api.js';
+import { describe, makeError, utf8 } from './internal.js';
 
 export const DEFAULT_MAX_BYTES = 1 << 20;
 export const DEFAULT_MAX_DEPTH = 64;
 const STRIDE = 31;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-let scratch = new Uint8Array(16384);
-
-function utf8(text) {
-  if (text.length * 3 > scratch.length) {
-    scratch = new Uint8Array(Math.max(text.length * 3, scratch.length * 2));
-  }
-  const { written } = encoder.encodeInto(text, scratch);
-  return scratch.subarray(0, written);
-}
 
 let names;
 /** The names behind the table's small integers, in the core's order (read once). */
@@ -32,12 +22,6 @@ function enumNames() {
     names = { kind: g[0], change: g[1], state: g[2], transfer: g[3], status: g[4], phase: g[5] };
   }
   return names;
-}
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function limit(options, name, fallback) {

@@ -82,6 +82,7 @@ open_enum! {
 }
 
 /// What a notification is about.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -126,6 +127,7 @@ impl ResourceKind {
 }
 
 /// What a notification means for a transfer.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum TransferEvent {
@@ -187,6 +189,7 @@ impl Default for ParseLimits {
 }
 
 /// A `resultInfo.code` or `subcode`.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ResultCode<'a> {
@@ -216,13 +219,17 @@ impl ResultCode<'_> {
 }
 
 /// `resultInfo` of a notification, with `subcode`/`subCode` merged (`subcode` wins).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NotificationResult<'a> {
     /// `code`.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ResultCode | null"))]
     pub code: Option<ResultCode<'a>>,
     /// `subcode` or `subCode`.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ResultCode | null"))]
     pub subcode: Option<ResultCode<'a>>,
     /// `message`.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub message: Option<Cow<'a, str>>,
 }
 

@@ -34,6 +34,7 @@ use super::{CallState, ChangeType, Notification, NotificationResult, TransferEve
 use crate::error::{Error, ErrorKind};
 
 /// The phase of a tracked transfer.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum TransferPhase {
@@ -116,6 +117,7 @@ impl Default for TrackerOptions {
 }
 
 /// A phase change.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Transition {
@@ -128,20 +130,25 @@ pub struct Transition {
     /// When (the `now` passed in).
     pub at: u64,
     /// The transfer event that caused it (`None` for `register` and `stalled`).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "TransferEvent | null"))]
     pub event: Option<TransferEvent>,
     /// The call state of the notification that caused it.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "CallState | null"))]
     pub state: Option<CallState>,
     /// The message id of the notification that caused it.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub message_id: Option<String>,
 }
 
 /// What the tracker knows about one transfer.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TrackedTransfer {
     /// The call being transferred.
     pub call_id: String,
     /// The `clientContext` sent with the transfer, used to match commsOperation notifications.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub client_context: Option<String>,
     /// The current phase.
     pub phase: TransferPhase,
@@ -152,10 +159,13 @@ pub struct TrackedTransfer {
     /// When the last phase change happened.
     pub last_progress_at: u64,
     /// The `resultInfo` that completed or failed the transfer.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "NotificationResult | null"))]
     pub result_info: Option<NotificationResult<'static>>,
     /// The last call state seen.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "CallState | null"))]
     pub last_state: Option<CallState>,
     /// The last `terminationReason` seen.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub termination_reason: Option<String>,
     /// The call was reported terminated or deleted.
     pub call_ended: bool,
