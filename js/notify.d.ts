@@ -124,6 +124,9 @@ export function parseNotifications(input: NotificationBody, options?: ParseOptio
 /** The call id in a resource URL: the path segment after the first `/calls/`. */
 export function callIdOf(url: string): string | null;
 
+/** The size of the package's wasm memory in bytes (diagnostics: it must stay flat under load). */
+export function wasmMemoryBytes(): number;
+
 /** Options of a {@link TransferTracker}. */
 export interface TransferTrackerOptions {
   /** A transfer without progress for this long is "stalled" (default 60000 ms). */

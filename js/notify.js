@@ -74,6 +74,11 @@ function code(t, tag, at) {
   return tag === 1 ? +v || 0 : v;
 }
 
+/** The size of the package's wasm memory in bytes (diagnostics: it must stay flat under load). */
+export function wasmMemoryBytes() {
+  return raw.wasmMemoryBytes();
+}
+
 /** The call id in a resource URL: the path segment after the first `/calls/`. */
 export function callIdOf(url) {
   const at = url.indexOf('/calls/');

@@ -13,9 +13,9 @@
 //! ```
 //! use graph_call_transfer::notify::{parse_notifications, CallState, TransferEvent};
 //!
-//! let body = br#"{"value":[{"changeType":"updated",
+//! let body = br##"{"value":[{"changeType":"updated",
 //!   "resource":"/app/calls/57DAB8B1894C409AB240BD8BEAE78896",
-//!   "resourceData":{"@odata.type":"#microsoft.graph.call","callState":"transfer-accepted"}}]}"#;
+//!   "resourceData":{"@odata.type":"#microsoft.graph.call","callState":"transfer-accepted"}}]}"##;
 //! let batch = parse_notifications(body)?;
 //! let n = &batch.notifications[0];
 //! assert_eq!(n.call_id.as_deref(), Some("57DAB8B1894C409AB240BD8BEAE78896"));
@@ -395,8 +395,45 @@ pub fn call_id_of(url: &str) -> Option<&str> {
 }
 
 pub(crate) fn call_id_range(url: &str) -> Option<(usize, usize)> {
-    let at = url.find("/calls/")? + "/calls/".len();
-    let rest = &url[at..];
-    let len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    (len > 0).then_some((at, at + len))
+    url_features(url).call_id
+}
+
+/// What the parser needs to know about a resource URL, found in one pass over its slashes.
+#[derive(Default)]
+pub(crate) struct UrlFeatures {
+    /// Byte range of the segment after the first `/calls/`.
+    pub call_id: Option<(usize, usize)>,
+    /// The URL contains `/participants`.
+    pub participants: bool,
+    /// The URL contains `/operations/`.
+    pub operations: bool,
+}
+
+pub(crate) fn url_features(url: &str) -> UrlFeatures {
+    let b = url.as_bytes();
+    let mut f = UrlFeatures::default();
+    for (i, _) in b.iter().enumerate().filter(|(_, &c)| c == b'/') {
+        let rest = &b[i..];
+        if f.call_id.is_none() && rest.starts_with(b"/calls/") {
+            let at = i + b"/calls/".len();
+            let len = b[at..]
+                .iter()
+                .position(|c| matches!(c, b'/' | b'?' | b'#'))
+                .unwrap_or(b.len() - at);
+            if len > 0 {
+                f.call_id = Some((at, at + len));
+            } else {
+                // An empty segment: look no further (`/calls//x` has no call id).
+                f.call_id = Some((0, 0));
+            }
+        } else if rest.starts_with(b"/participants") {
+            f.participants = true;
+        } else if rest.starts_with(b"/operations/") {
+            f.operations = true;
+        }
+    }
+    if f.call_id == Some((0, 0)) {
+        f.call_id = None;
+    }
+    f
 }

@@ -173,7 +173,7 @@ pub fn parse_raw(body: &[u8], limits: &ParseLimits) -> Result<RawBatch, Error> {
         batch: RawBatch::default(),
         envelope: None,
         item_error: None,
-        path: String::new(),
+        item: None,
     };
     match p.envelope() {
         Ok(()) => {}
@@ -184,7 +184,7 @@ pub fn parse_raw(body: &[u8], limits: &ParseLimits) -> Result<RawBatch, Error> {
             detail.push_str(&line.to_string());
             detail.push_str(" column ");
             detail.push_str(&column.to_string());
-            return Err(Error::new(ErrorKind::InvalidJson { detail }, p.path));
+            return Err(Error::new(ErrorKind::InvalidJson { detail }, p.item_path()));
         }
     }
     if let Some(err) = p.envelope {
@@ -202,8 +202,8 @@ struct Parser<'a> {
     envelope: Option<Error>,
     /// The first problem in the current item.
     item_error: Option<Error>,
-    /// The item being read (`value[3]`), for syntax errors.
-    path: String,
+    /// The index of the item being read, for error paths (`value[3]`).
+    item: Option<usize>,
 }
 
 fn describe(first: Option<u8>) -> &'static str {
@@ -242,9 +242,21 @@ fn small_int(b: &[u8]) -> Option<i64> {
 }
 
 impl<'a> Parser<'a> {
+    fn item_path(&self) -> String {
+        match self.item {
+            Some(index) => {
+                let mut path = String::from("value[");
+                path.push_str(&index.to_string());
+                path.push(']');
+                path
+            }
+            None => String::new(),
+        }
+    }
+
     fn item_err(&mut self, kind: ErrorKind, field: &[&str]) {
         if self.item_error.is_none() {
-            let mut path = self.path.clone();
+            let mut path = self.item_path();
             for f in field {
                 path.push('.');
                 path.push_str(f);
@@ -273,6 +285,24 @@ impl<'a> Parser<'a> {
                     max: self.max_depth,
                 },
                 field,
+            );
+        }
+        Ok(())
+    }
+
+    /// Skips the value of an unmodelled member `key` of the container at `depth`; the error
+    /// path (`prefix.key`) is only built when the nesting limit is exceeded.
+    fn skip_member(&mut self, depth: usize, prefix: &[&str], key: &[u8]) -> R<()> {
+        let d = self.sc.skip()?;
+        if depth + d > self.max_depth {
+            let name = String::from_utf8_lossy(key);
+            let mut field: Vec<&str> = prefix.to_vec();
+            field.push(&name);
+            self.item_err(
+                ErrorKind::TooDeep {
+                    max: self.max_depth,
+                },
+                &field,
             );
         }
         Ok(())
@@ -382,10 +412,7 @@ impl<'a> Parser<'a> {
         }
         let mut index = 0usize;
         loop {
-            self.path.clear();
-            self.path.push_str("value[");
-            self.path.push_str(&index.to_string());
-            self.path.push(']');
+            self.item = Some(index);
             self.item_error = None;
             let entry = self.item(index)?;
             match self.item_error.take() {
@@ -397,7 +424,7 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        self.path.clear();
+        self.item = None;
         Ok(())
     }
 
@@ -437,8 +464,7 @@ impl<'a> Parser<'a> {
                         self.resource_data(&mut rd)?;
                     }
                     _ => {
-                        let name = String::from_utf8_lossy(&key).into_owned();
-                        self.skip_at(3, &[&name])?;
+                        self.skip_member(3, &[], &key)?;
                     }
                 }
                 if !self.sc.next_or_close(b'}', "expected ',' or '}'")? {
@@ -516,8 +542,7 @@ impl<'a> Parser<'a> {
                         self.skip_at(4, &[F, "mediaState"])?;
                     }
                     _ => {
-                        let name = String::from_utf8_lossy(&key).into_owned();
-                        self.skip_at(4, &[F, &name])?;
+                        self.skip_member(4, &[F], &key)?;
                     }
                 }
                 if !self.sc.next_or_close(b'}', "expected ',' or '}'")? {
@@ -555,8 +580,7 @@ impl<'a> Parser<'a> {
                 if &*key == b"tone" {
                     tone = self.string(&[P[0], P[1], "tone"])?;
                 } else {
-                    let name = String::from_utf8_lossy(&key).into_owned();
-                    self.skip_at(5, &[P[0], P[1], &name])?;
+                    self.skip_member(5, &[P[0], P[1]], &key)?;
                 }
                 if !self.sc.next_or_close(b'}', "expected ',' or '}'")? {
                     break;
@@ -596,8 +620,7 @@ impl<'a> Parser<'a> {
                     b"subCode" => sub_code = self.code("subCode")?,
                     b"message" => ri.message = self.string(&[P[0], P[1], "message"])?,
                     _ => {
-                        let name = String::from_utf8_lossy(&key).into_owned();
-                        self.skip_at(5, &[P[0], P[1], &name])?;
+                        self.skip_member(5, &[P[0], P[1]], &key)?;
                     }
                 }
                 if !self.sc.next_or_close(b'}', "expected ',' or '}'")? {
@@ -669,10 +692,11 @@ impl<'a> Parser<'a> {
         e.operation_status = rd.status.map(|r| OperationStatus::parse(&r.text(text)));
 
         let url = e.resource_url.map(|r| r.text(text));
+        let features = super::url_features(url.as_deref().unwrap_or(""));
         if let Some(r) = e.resource_url {
             if r.escaped {
                 e.call_id_needs_decoding = true;
-            } else if let Some((a, b)) = url.as_deref().and_then(super::call_id_range) {
+            } else if let Some((a, b)) = features.call_id {
                 e.call_id = Some(TextRef {
                     start: r.start + a,
                     end: r.start + b,
@@ -686,10 +710,10 @@ impl<'a> Parser<'a> {
 
         e.kind = if rd.is_array
             || odata_type == "#microsoft.graph.participant"
-            || url.contains("/participants")
+            || features.participants
         {
             ResourceKind::Participants
-        } else if odata_type.ends_with("Operation") || url.contains("/operations/") {
+        } else if odata_type.ends_with("Operation") || features.operations {
             ResourceKind::Operation
         } else if rd.has_tone {
             ResourceKind::Tone
@@ -698,7 +722,7 @@ impl<'a> Parser<'a> {
         } else if odata_type == "#microsoft.graph.call"
             || e.state.is_some()
             || (odata_type.is_empty()
-                && super::call_id_range(url).is_some_and(|(_, b)| b == url.len()))
+                && features.call_id.is_some_and(|(_, b)| b == url.len()))
         {
             ResourceKind::Call
         } else {

@@ -128,6 +128,16 @@ impl<'a> Scanner<'a> {
         loop {
             let mut i = self.pos;
             let b = self.b;
+            // Eight bytes at a time while none is a quote, a backslash or a control character.
+            while let Some(chunk) = b.get(i..i + 8) {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                let v = u64::from_le_bytes(word);
+                if special(v) {
+                    break;
+                }
+                i += 8;
+            }
             while i < b.len() {
                 let c = b[i];
                 if c == b'"' || c == b'\\' || c < 0x20 {
@@ -289,6 +299,19 @@ impl<'a> Scanner<'a> {
             Ok(())
         }
     }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `v` is `"`, `\\` or below 0x20 (SWAR: a byte is zero after the xor, or
+/// below the bound, exactly when the borrow reaches its high bit).
+#[inline]
+fn special(v: u64) -> bool {
+    let quote = v ^ (LO * u64::from(b'"'));
+    let backslash = v ^ (LO * u64::from(b'\\'));
+    let zero_or_low = |x: u64, n: u64| x.wrapping_sub(LO * n) & !x & HI;
+    (zero_or_low(quote, 1) | zero_or_low(backslash, 1) | zero_or_low(v, 0x20)) != 0
 }
 
 /// Decodes the content of a JSON string span that contains escapes. Lone surrogates (which

@@ -328,3 +328,9 @@ impl TransferTrackerRaw {
         self.inner.remove(call_id).is_some()
     }
 }
+
+/// The size of the wasm linear memory in bytes (to check that parsing does not grow it).
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) as f64) * 65536.0
+}
