@@ -6,28 +6,25 @@ import { makeBatches, referenceNormalize, referenceParse } from './notify-data.m
 import assert from 'node:assert/strict';
 
 const quick = process.argv.includes('--quick');
-const RUN_MS = quick ? 300 : 1500;
-const ROUNDS = quick ? 3 : 5;
+const SLICE_MS = quick ? 60 : 250;
+const ROUNDS = quick ? 5 : 15;
 
 let sink = 0;
-function measure(fn, inputs) {
-  // ns per call, over RUN_MS; median of ROUNDS.
-  const results = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    let calls = 0;
-    const start = process.hrtime.bigint();
-    const deadline = start + BigInt(RUN_MS) * 1_000_000n;
-    let now = start;
-    while (now < deadline) {
-      for (let i = 0; i < inputs.length; i++) sink += fn(inputs[i]);
-      calls += inputs.length;
-      now = process.hrtime.bigint();
-    }
-    results.push(Number(now - start) / calls);
+/** ns per call of `fn` over the inputs, for about SLICE_MS. */
+function slice(fn, inputs) {
+  let calls = 0;
+  const start = process.hrtime.bigint();
+  const deadline = start + BigInt(SLICE_MS) * 1_000_000n;
+  let now = start;
+  while (now < deadline) {
+    for (let i = 0; i < inputs.length; i++) sink += fn(inputs[i]);
+    calls += inputs.length;
+    now = process.hrtime.bigint();
   }
-  results.sort((a, b) => a - b);
-  return results[Math.floor(results.length / 2)];
+  return Number(now - start) / calls;
 }
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const sets = [
   { name: '1 per body', perBody: 1, texts: makeBatches(2000, 1, 101) },
@@ -58,17 +55,20 @@ const cases = [
   }, 'texts'],
 ];
 
-console.log(`node ${process.version}; ${RUN_MS} ms x ${ROUNDS} rounds per case (median)\n`);
+console.log(`node ${process.version}; ${ROUNDS} interleaved rounds of ${SLICE_MS} ms per case; medians, and the median of the per-round ratios to JSON.parse\n`);
 for (const set of sets) {
+  // Round-robin, so that machine noise hits every case alike; ratios are taken within a round.
+  const times = cases.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    cases.forEach(([, fn, input], k) => times[k].push(slice(fn, set[input]) / set.perBody));
+  }
   console.log(`### ${set.name} (${set.texts.length} bodies, ${set.avg.toFixed(0)} bytes per notification)\n`);
   console.log('| case | ns per notification | vs JSON.parse |');
   console.log('|---|---:|---:|');
-  let base;
-  for (const [name, fn, input] of cases) {
-    const ns = measure(fn, set[input]) / set.perBody;
-    if (base === undefined) base = ns;
-    console.log(`| ${name} | ${ns.toFixed(0)} | ${(ns / base).toFixed(2)}x |`);
-  }
+  cases.forEach(([name], k) => {
+    const ratio = median(times[k].map((t, r) => t / times[0][r]));
+    console.log(`| ${name} | ${median(times[k]).toFixed(0)} | ${ratio.toFixed(2)}x |`);
+  });
   console.log();
 }
 

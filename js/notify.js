@@ -10,9 +10,50 @@ import { describe, makeError, utf8 } from './internal.js';
 
 export const DEFAULT_MAX_BYTES = 1 << 20;
 export const DEFAULT_MAX_DEPTH = 64;
+export const DEFAULT_MAX_ITEMS = 1000;
 const STRIDE = 31;
+// The wasm side releases input buffers above this size after each parse (src/wasm/notify.rs).
+const KEEP_INPUT = 64 * 1024;
 
+const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+// Bodies are written straight into a reused buffer in wasm memory and the table is read in
+// place: no allocation, copy or typed-array creation per call beyond what the caller needs.
+let memory = null;
+let u8 = new Uint8Array(0);
+let u32 = new Uint32Array(0);
+let inPtr = 0;
+let inCap = 0;
+let inView = new Uint8Array(0);
+
+function views() {
+  if (memory === null) memory = raw.notifyMemory();
+  if (u8.buffer !== memory.buffer) {
+    u8 = new Uint8Array(memory.buffer);
+    u32 = new Uint32Array(memory.buffer);
+    inView = u8.subarray(inPtr, inPtr + inCap);
+  }
+}
+
+function reserve(len) {
+  if (len > inCap) {
+    inPtr = raw.notifyInput(len);
+    inCap = len;
+    views();
+    inView = u8.subarray(inPtr, inPtr + inCap);
+  } else {
+    views();
+  }
+}
+
+function released() {
+  if (inCap > KEEP_INPUT) inCap = 0;
+}
+
+function tooLarge(len, max) {
+  return makeError('tooLarge', '', `is ${len} bytes long; the limit is ${max} bytes`);
+}
 
 let names;
 /** The names behind the table's small integers, in the core's order (read once). */
@@ -33,12 +74,18 @@ function limit(options, name, fallback) {
   return value;
 }
 
+const DEFAULT_LIMITS = [DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ITEMS];
+
 function limits(options) {
-  if (options === undefined) return [DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH];
+  if (options === undefined) return DEFAULT_LIMITS;
   if (options === null || typeof options !== 'object') {
     throw makeError('invalidType', '', `options must be an object, not ${describe(options)}`);
   }
-  return [limit(options, 'maxBytes', DEFAULT_MAX_BYTES), limit(options, 'maxDepth', DEFAULT_MAX_DEPTH)];
+  return [
+    limit(options, 'maxBytes', DEFAULT_MAX_BYTES),
+    limit(options, 'maxDepth', DEFAULT_MAX_DEPTH),
+    limit(options, 'maxItems', DEFAULT_MAX_ITEMS),
+  ];
 }
 
 function utf8Length(text) {
@@ -179,19 +226,25 @@ export class Notification {
   }
 }
 
-function toBytes(input, maxBytes) {
+/**
+ * Writes the body into the wasm input buffer; returns its length in bytes. Sets srcText (ASCII
+ * text, whose offsets are byte offsets) or srcBytes (bytes to decode strings from).
+ */
+function writeInput(input, maxBytes) {
+  srcText = '';
+  srcBytes = null;
   if (typeof input === 'string') {
-    if (input.length > maxBytes) {
-      throw makeError('tooLarge', '', `is ${utf8Length(input)} bytes long; the limit is ${maxBytes} bytes`);
-    }
-    const bytes = utf8(input);
-    if (bytes.length === input.length) {
-      srcText = input;
-      srcBytes = null;
-    } else {
-      srcBytes = bytes;
-    }
-    return bytes;
+    const n = input.length;
+    if (n > maxBytes) throw tooLarge(utf8Length(input), maxBytes);
+    // encodeInto writes at most 3 bytes per UTF-16 unit; one more than the limit is enough to
+    // tell a body that is too large.
+    reserve(Math.min(n * 3, maxBytes + 1));
+    const { read, written } = encoder.encodeInto(input, inView);
+    if (read < n || written > maxBytes) throw tooLarge(utf8Length(input), maxBytes);
+    if (written === n) srcText = input;
+    // Not ASCII: copy, since wasm memory may grow (and detach views) while parsing.
+    else srcBytes = inView.slice(0, written);
+    return written;
   }
   let bytes;
   if (input instanceof Uint8Array) bytes = input;
@@ -200,8 +253,12 @@ function toBytes(input, maxBytes) {
   else {
     throw makeError('invalidType', '', `the body must be a string, a Uint8Array or an ArrayBuffer, not ${describe(input)}`);
   }
+  const len = bytes.length;
+  if (len > maxBytes) throw tooLarge(len, maxBytes);
+  reserve(len);
+  inView.set(bytes);
   srcBytes = bytes;
-  return bytes;
+  return len;
 }
 
 /**
@@ -209,29 +266,38 @@ function toBytes(input, maxBytes) {
  * `{ notifications, errors }`: one Notification per good item, one GraphCallTransferError (with
  * `index` and a `path` such as "value[3].resourceData.state") per bad item. Throws a
  * GraphCallTransferError for a bad body (invalidJson, invalidUtf8, invalidEnvelope, tooDeep,
- * tooLarge). `options`: `{ maxBytes = 1 MiB, maxDepth = 64 }`.
+ * tooLarge, tooManyItems). `options`: `{ maxBytes = 1 MiB, maxDepth = 64, maxItems = 1000 }`.
  */
 export function parseNotifications(input, options) {
-  const [maxBytes, maxDepth] = limits(options);
-  const bytes = toBytes(input, maxBytes);
-  const t = raw.notifyParse(bytes, maxBytes, maxDepth);
-  if (srcBytes !== null && bytes.length <= maxBytes) {
+  const [maxBytes, maxDepth, maxItems] = limits(options);
+  const len = writeInput(input, maxBytes);
+  let ptr;
+  try {
+    ptr = raw.notifyParseInput(len, maxBytes, maxDepth, maxItems);
+  } finally {
+    released();
+  }
+  if (srcBytes !== null && typeof input !== 'string') {
     // Bytes in: decode once; when that is ASCII, offsets are string offsets.
-    const text = typeof input === 'string' ? input : decoder.decode(bytes);
-    if (text.length === bytes.length) {
+    const text = decoder.decode(srcBytes);
+    if (text.length === len) {
       srcText = text;
       srcBytes = null;
     }
   }
+  views();
+  const t = u32;
+  const base0 = ptr >>> 2;
   const n = enumNames();
-  const count = t[0];
+  const count = t[base0];
+  const errorCount = t[base0 + 1];
   const notifications = new Array(count);
-  for (let i = 0, base = 2; i < count; i++, base += STRIDE) {
+  for (let i = 0, base = base0 + 2; i < count; i++, base += STRIDE) {
     notifications[i] = new Notification(t, base, n);
   }
   srcText = '';
   srcBytes = null;
-  const errors = t[1] === 0 ? [] : JSON.parse(raw.notifyTakeErrors()).map(([index, kind, path, reason]) => {
+  const errors = errorCount === 0 ? [] : JSON.parse(raw.notifyTakeErrors()).map(([index, kind, path, reason]) => {
     const error = makeError(kind, path, reason);
     error.index = index;
     return error;
@@ -352,13 +418,20 @@ export class TransferTracker {
    * Parses a body and feeds it in one step (the fast path for a callback handler):
    * returns `{ transitions, errorCount }`. Throws like parseNotifications for a bad body.
    */
-  observeBody(input, { messageId, now, maxBytes, maxDepth } = {}) {
-    const [mb, md] = limits({ maxBytes, maxDepth });
-    const bytes = toBytes(input, mb);
+  observeBody(input, { messageId, now, maxBytes, maxDepth, maxItems } = {}) {
+    const [mb, md, mi] = limits({ maxBytes, maxDepth, maxItems });
+    const mid = optionalString(messageId, 'messageId');
+    time(now);
+    const len = writeInput(input, mb);
     srcText = '';
     srcBytes = null;
-    const mid = optionalString(messageId, 'messageId');
-    const [transitions, errorCount] = JSON.parse(this.#raw.observeBody(bytes, mid, time(now), mb, md));
+    let json;
+    try {
+      json = this.#raw.observeInput(len, mid, now, mb, md, mi);
+    } finally {
+      released();
+    }
+    const [transitions, errorCount] = JSON.parse(json);
     return { transitions, errorCount };
   }
 

@@ -177,6 +177,11 @@ pub enum ErrorKind {
         /// The size that was given, in bytes.
         len: usize,
     },
+    /// A list has more items than the configured limit.
+    TooManyItems {
+        /// The maximum number of items.
+        max: usize,
+    },
 }
 
 impl ErrorKind {
@@ -204,6 +209,7 @@ impl ErrorKind {
             Self::InvalidEnvelope { .. } => "invalidEnvelope",
             Self::TooDeep { .. } => "tooDeep",
             Self::TooLarge { .. } => "tooLarge",
+            Self::TooManyItems { .. } => "tooManyItems",
         }
     }
 }
@@ -258,6 +264,7 @@ impl fmt::Display for ErrorKind {
             Self::TooLarge { max, len } => {
                 write!(f, "is {len} bytes long; the limit is {max} bytes")
             }
+            Self::TooManyItems { max } => write!(f, "has more than {max} items"),
         }
     }
 }

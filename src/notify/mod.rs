@@ -172,18 +172,24 @@ pub struct ParseLimits {
     pub max_bytes: usize,
     /// The deepest nesting accepted, counting the envelope as 1 ([`DEFAULT_MAX_DEPTH`]).
     pub max_depth: usize,
+    /// The most items accepted in `value` ([`DEFAULT_MAX_ITEMS`]); a body of a million empty
+    /// objects fits in 1 MiB but would cost far more memory parsed.
+    pub max_items: usize,
 }
 
 /// Default [`ParseLimits::max_bytes`]: 1 MiB.
 pub const DEFAULT_MAX_BYTES: usize = 1 << 20;
 /// Default [`ParseLimits::max_depth`]: 64 levels.
 pub const DEFAULT_MAX_DEPTH: usize = 64;
+/// Default [`ParseLimits::max_items`]: 1000 notifications per body (Graph sends a few).
+pub const DEFAULT_MAX_ITEMS: usize = 1000;
 
 impl Default for ParseLimits {
     fn default() -> Self {
         Self {
             max_bytes: DEFAULT_MAX_BYTES,
             max_depth: DEFAULT_MAX_DEPTH,
+            max_items: DEFAULT_MAX_ITEMS,
         }
     }
 }
@@ -318,8 +324,9 @@ pub fn parse_notifications(body: &[u8]) -> Result<NotificationBatch<'_>, Error> 
 /// `limits.max_bytes`), [`ErrorKind::InvalidUtf8`](crate::ErrorKind::InvalidUtf8),
 /// [`ErrorKind::InvalidJson`](crate::ErrorKind::InvalidJson),
 /// [`ErrorKind::InvalidEnvelope`](crate::ErrorKind::InvalidEnvelope) (not an object, `value`
-/// missing or not an array) and [`ErrorKind::TooDeep`](crate::ErrorKind::TooDeep) outside the
-/// items. An item that is not an object, has a field of the wrong type or nests too deep becomes
+/// missing or not an array), [`ErrorKind::TooDeep`](crate::ErrorKind::TooDeep) outside the
+/// items and [`ErrorKind::TooManyItems`](crate::ErrorKind::TooManyItems) (over
+/// `limits.max_items`). An item that is not an object, has a field of the wrong type or nests too deep becomes
 /// an [`ItemError`] (kind `invalidType` or `tooDeep`, path such as
 /// `value[3].resourceData.state`).
 pub fn parse_notifications_with<'a>(

@@ -141,14 +141,54 @@ pub struct RawBatch {
 
 type R<T> = Result<T, Syntax>;
 
+/// Receives the items of a body as the parser reads them (so a caller can write them out
+/// without collecting them first). [`RawBatch`] is the collecting implementation.
+pub trait EntrySink {
+    /// A good item, in body order.
+    fn entry(&mut self, entry: &RawEntry);
+    /// A bad item, in body order.
+    fn error(&mut self, error: ItemError);
+    /// Forget everything received so far (the body repeats its `value` key, and JSON keeps the
+    /// last one; or a limit was exceeded).
+    fn reset(&mut self);
+}
+
+impl EntrySink for RawBatch {
+    fn entry(&mut self, entry: &RawEntry) {
+        self.entries.push(entry.clone());
+    }
+    fn error(&mut self, error: ItemError) {
+        self.errors.push(error);
+    }
+    fn reset(&mut self) {
+        self.entries.clear();
+        self.errors.clear();
+    }
+}
+
 /// Parses a notification body into offsets.
 ///
 /// # Errors
 ///
 /// A whole-body [`Error`]: [`ErrorKind::TooLarge`], [`ErrorKind::InvalidUtf8`],
-/// [`ErrorKind::InvalidJson`], [`ErrorKind::InvalidEnvelope`] or [`ErrorKind::TooDeep`] (for
-/// nesting outside the items). Problems inside one item are reported in [`RawBatch::errors`].
+/// [`ErrorKind::InvalidJson`], [`ErrorKind::InvalidEnvelope`], [`ErrorKind::TooManyItems`] or
+/// [`ErrorKind::TooDeep`] (for nesting outside the items). Problems inside one item are reported in [`RawBatch::errors`].
 pub fn parse_raw(body: &[u8], limits: &ParseLimits) -> Result<RawBatch, Error> {
+    let mut batch = RawBatch::default();
+    parse_into(body, limits, &mut batch)?;
+    Ok(batch)
+}
+
+/// Parses a notification body, handing each item to `sink` as soon as it is read.
+///
+/// # Errors
+///
+/// As [`parse_raw`]. After an error, what the sink received is meaningless.
+pub fn parse_into<S: EntrySink>(
+    body: &[u8],
+    limits: &ParseLimits,
+    sink: &mut S,
+) -> Result<(), Error> {
     if body.len() > limits.max_bytes {
         return Err(Error::new(
             ErrorKind::TooLarge {
@@ -170,7 +210,9 @@ pub fn parse_raw(body: &[u8], limits: &ParseLimits) -> Result<RawBatch, Error> {
         sc: Scanner::new(text.as_bytes()),
         text,
         max_depth: limits.max_depth,
-        batch: RawBatch::default(),
+        max_items: limits.max_items,
+        sink,
+        entry: RawEntry::default(),
         envelope: None,
         item_error: None,
         item: None,
@@ -190,14 +232,17 @@ pub fn parse_raw(body: &[u8], limits: &ParseLimits) -> Result<RawBatch, Error> {
     if let Some(err) = p.envelope {
         return Err(err);
     }
-    Ok(p.batch)
+    Ok(())
 }
 
-struct Parser<'a> {
+struct Parser<'a, 's, S> {
     sc: Scanner<'a>,
     text: &'a str,
     max_depth: usize,
-    batch: RawBatch,
+    max_items: usize,
+    sink: &'s mut S,
+    /// The item being read (reused, so it is never moved).
+    entry: RawEntry,
     /// The first envelope-level problem (reported once the syntax is known to be valid).
     envelope: Option<Error>,
     /// The first problem in the current item.
@@ -241,7 +286,7 @@ fn small_int(b: &[u8]) -> Option<i64> {
     Some(if digits.len() < b.len() { -v } else { v })
 }
 
-impl<'a> Parser<'a> {
+impl<'a, S: EntrySink> Parser<'a, '_, S> {
     fn item_path(&self) -> String {
         match self.item {
             Some(index) => {
@@ -353,8 +398,7 @@ impl<'a> Parser<'a> {
                 if &*key == b"value" {
                     seen_value = true;
                     // JSON.parse keeps the last duplicate; so do we.
-                    self.batch.entries.clear();
-                    self.batch.errors.clear();
+                    self.sink.reset();
                     self.value_array()?;
                 } else {
                     let d = self.sc.skip()?;
@@ -412,12 +456,30 @@ impl<'a> Parser<'a> {
         }
         let mut index = 0usize;
         loop {
+            if index == self.max_items {
+                // Scan on for syntax errors, keeping nothing more.
+                self.item = None;
+                if self.envelope.is_none() {
+                    self.envelope = Some(Error::new(
+                        ErrorKind::TooManyItems {
+                            max: self.max_items,
+                        },
+                        "value",
+                    ));
+                }
+                self.sink.reset();
+                self.sc.skip()?;
+                if !self.sc.next_or_close(b']', "expected ',' or ']'")? {
+                    break;
+                }
+                continue;
+            }
             self.item = Some(index);
             self.item_error = None;
-            let entry = self.item(index)?;
+            self.item(index)?;
             match self.item_error.take() {
-                Some(error) => self.batch.errors.push(ItemError { index, error }),
-                None => self.batch.entries.push(entry),
+                Some(error) => self.sink.error(ItemError { index, error }),
+                None => self.sink.entry(&self.entry),
             }
             index += 1;
             if !self.sc.next_or_close(b']', "expected ',' or ']'")? {
@@ -428,8 +490,8 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn item(&mut self, index: usize) -> R<RawEntry> {
-        let mut e = RawEntry {
+    fn item(&mut self, index: usize) -> R<()> {
+        self.entry = RawEntry {
             index,
             ..RawEntry::default()
         };
@@ -437,7 +499,7 @@ impl<'a> Parser<'a> {
         if first != Some(b'{') {
             self.item_err(type_error("an object", first), &[]);
             self.skip_at(2, &[])?;
-            return Ok(e);
+            return Ok(());
         }
         if 3 > self.max_depth {
             self.item_err(
@@ -455,8 +517,8 @@ impl<'a> Parser<'a> {
             loop {
                 let key = self.key()?;
                 match &*key {
-                    b"changeType" => e.change_type_ref = self.string(&["changeType"])?,
-                    b"resourceUrl" => e.resource_url = self.string(&["resourceUrl"])?,
+                    b"changeType" => self.entry.change_type_ref = self.string(&["changeType"])?,
+                    b"resourceUrl" => self.entry.resource_url = self.string(&["resourceUrl"])?,
                     b"resource" => resource = self.string(&["resource"])?,
                     b"@odata.etag" => item_etag = self.string(&["@odata.etag"])?,
                     b"resourceData" => {
@@ -472,11 +534,12 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        let e = &mut self.entry;
         if e.resource_url.is_none() {
             e.resource_url = resource;
         }
-        self.finish(&mut e, rd, item_etag);
-        Ok(e)
+        finish(self.text, e, rd, item_etag);
+        Ok(())
     }
 
     fn resource_data(&mut self, rd: &mut ResourceFields) -> R<()> {
@@ -674,111 +737,106 @@ impl<'a> Parser<'a> {
             }
         }
     }
+}
 
-    /// Classifies the entry once all its members are known.
-    fn finish(&mut self, e: &mut RawEntry, rd: ResourceFields, item_etag: Option<TextRef>) {
-        let text = self.text;
-        e.odata_type = rd.odata_type;
-        e.etag = rd.etag.or(item_etag);
-        e.state_ref = rd.state.or(rd.call_state);
-        e.termination_reason = rd.termination_reason;
-        e.result_info = rd.result_info;
-        e.client_context = rd.client_context;
-        e.operation_status_ref = rd.status;
-        e.tone = rd.tone;
-        e.resource_data = rd.span;
-        e.change_type = e.change_type_ref.map(|r| ChangeType::parse(&r.text(text)));
-        e.state = e.state_ref.map(|r| CallState::parse(&r.text(text)));
-        e.operation_status = rd.status.map(|r| OperationStatus::parse(&r.text(text)));
+/// Classifies the entry once all its members are known.
+fn finish(text: &str, e: &mut RawEntry, rd: ResourceFields, item_etag: Option<TextRef>) {
+    e.odata_type = rd.odata_type;
+    e.etag = rd.etag.or(item_etag);
+    e.state_ref = rd.state.or(rd.call_state);
+    e.termination_reason = rd.termination_reason;
+    e.result_info = rd.result_info;
+    e.client_context = rd.client_context;
+    e.operation_status_ref = rd.status;
+    e.tone = rd.tone;
+    e.resource_data = rd.span;
+    e.change_type = e.change_type_ref.map(|r| ChangeType::parse(&r.text(text)));
+    e.state = e.state_ref.map(|r| CallState::parse(&r.text(text)));
+    e.operation_status = rd.status.map(|r| OperationStatus::parse(&r.text(text)));
 
-        let url = e.resource_url.map(|r| r.text(text));
-        let features = super::url_features(url.as_deref().unwrap_or(""));
-        if let Some(r) = e.resource_url {
-            if r.escaped {
-                e.call_id_needs_decoding = true;
-            } else if let Some((a, b)) = features.call_id {
-                e.call_id = Some(TextRef {
-                    start: r.start + a,
-                    end: r.start + b,
-                    escaped: false,
-                });
+    let url = e.resource_url.map(|r| r.text(text));
+    let features = super::url_features(url.as_deref().unwrap_or(""));
+    if let Some(r) = e.resource_url {
+        if r.escaped {
+            e.call_id_needs_decoding = true;
+        } else if let Some((a, b)) = features.call_id {
+            e.call_id = Some(TextRef {
+                start: r.start + a,
+                end: r.start + b,
+                escaped: false,
+            });
+        }
+    }
+    let url = url.as_deref().unwrap_or("");
+    let odata_type = rd.odata_type.map(|r| r.text(text));
+    let odata_type = odata_type.as_deref().unwrap_or("");
+
+    e.kind = if rd.is_array || odata_type == "#microsoft.graph.participant" || features.participants
+    {
+        ResourceKind::Participants
+    } else if odata_type.ends_with("Operation") || features.operations {
+        ResourceKind::Operation
+    } else if rd.has_tone {
+        ResourceKind::Tone
+    } else if rd.has_media_state {
+        ResourceKind::MediaState
+    } else if odata_type == "#microsoft.graph.call"
+        || e.state.is_some()
+        || (odata_type.is_empty() && features.call_id.is_some_and(|(_, b)| b == url.len()))
+    {
+        ResourceKind::Call
+    } else {
+        ResourceKind::Other
+    };
+
+    let code = e.result_info.and_then(|ri| match ri.code {
+        Some(RawCode::Int { value, .. }) => Some(value),
+        _ => None,
+    });
+    let subcode = e.result_info.and_then(|ri| ri.subcode);
+    e.transfer = match e.kind {
+        ResourceKind::Operation => {
+            let generic = odata_type.is_empty() || odata_type == "#microsoft.graph.commsOperation";
+            let sub = match subcode {
+                Some(RawCode::Text(r)) => Some(r.text(text)),
+                _ => None,
+            };
+            if !generic {
+                None
+            } else if e.operation_status == Some(OperationStatus::Failed) {
+                Some(TransferEvent::TransferFailed)
+            } else {
+                match sub.as_deref() {
+                    Some("transferring") => Some(TransferEvent::Transferring),
+                    Some("transferAccepted" | "transfer-accepted") => {
+                        Some(TransferEvent::TransferAccepted)
+                    }
+                    Some("transferCompleted") => Some(TransferEvent::TransferCompleted),
+                    _ => None,
+                }
             }
         }
-        let url = url.as_deref().unwrap_or("");
-        let odata_type = rd.odata_type.map(|r| r.text(text));
-        let odata_type = odata_type.as_deref().unwrap_or("");
-
-        e.kind = if rd.is_array
-            || odata_type == "#microsoft.graph.participant"
-            || features.participants
-        {
-            ResourceKind::Participants
-        } else if odata_type.ends_with("Operation") || features.operations {
-            ResourceKind::Operation
-        } else if rd.has_tone {
-            ResourceKind::Tone
-        } else if rd.has_media_state {
-            ResourceKind::MediaState
-        } else if odata_type == "#microsoft.graph.call"
-            || e.state.is_some()
-            || (odata_type.is_empty()
-                && features.call_id.is_some_and(|(_, b)| b == url.len()))
-        {
-            ResourceKind::Call
-        } else {
-            ResourceKind::Other
-        };
-
-        let code = e.result_info.and_then(|ri| match ri.code {
-            Some(RawCode::Int { value, .. }) => Some(value),
-            _ => None,
-        });
-        let subcode = e.result_info.and_then(|ri| ri.subcode);
-        e.transfer = match e.kind {
-            ResourceKind::Operation => {
-                let generic =
-                    odata_type.is_empty() || odata_type == "#microsoft.graph.commsOperation";
-                let sub = match subcode {
-                    Some(RawCode::Text(r)) => Some(r.text(text)),
-                    _ => None,
-                };
-                if !generic {
-                    None
-                } else if e.operation_status == Some(OperationStatus::Failed) {
+        ResourceKind::Participants => None,
+        _ => {
+            let ended = e.state == Some(CallState::Terminated)
+                || e.change_type == Some(ChangeType::Deleted);
+            let app_transferred = e
+                .termination_reason
+                .is_some_and(|r| r.text(text) == "AppTransferred");
+            let graceful = matches!(subcode, Some(RawCode::Int { value: 7015, .. }));
+            match &e.state {
+                _ if ended && (app_transferred || graceful) => {
+                    Some(TransferEvent::TransferCompleted)
+                }
+                Some(CallState::Transferring) => Some(TransferEvent::Transferring),
+                Some(CallState::TransferAccepted) => Some(TransferEvent::TransferAccepted),
+                Some(CallState::Established) if code.is_some_and(|c| c >= 400) => {
                     Some(TransferEvent::TransferFailed)
-                } else {
-                    match sub.as_deref() {
-                        Some("transferring") => Some(TransferEvent::Transferring),
-                        Some("transferAccepted" | "transfer-accepted") => {
-                            Some(TransferEvent::TransferAccepted)
-                        }
-                        Some("transferCompleted") => Some(TransferEvent::TransferCompleted),
-                        _ => None,
-                    }
                 }
+                _ => None,
             }
-            ResourceKind::Participants => None,
-            _ => {
-                let ended = e.state == Some(CallState::Terminated)
-                    || e.change_type == Some(ChangeType::Deleted);
-                let app_transferred = e
-                    .termination_reason
-                    .is_some_and(|r| r.text(text) == "AppTransferred");
-                let graceful = matches!(subcode, Some(RawCode::Int { value: 7015, .. }));
-                match &e.state {
-                    _ if ended && (app_transferred || graceful) => {
-                        Some(TransferEvent::TransferCompleted)
-                    }
-                    Some(CallState::Transferring) => Some(TransferEvent::Transferring),
-                    Some(CallState::TransferAccepted) => Some(TransferEvent::TransferAccepted),
-                    Some(CallState::Established) if code.is_some_and(|c| c >= 400) => {
-                        Some(TransferEvent::TransferFailed)
-                    }
-                    _ => None,
-                }
-            }
-        };
-    }
+        }
+    };
 }
 
 /// The members of `resourceData` the parser reads.

@@ -39,7 +39,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn err<T>(&self, what: &'static str) -> R<T> {
         Err(Syntax {
             pos: self.pos,
@@ -47,7 +47,7 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn ws(&mut self) {
         while let Some(&c) = self.b.get(self.pos) {
             if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
@@ -59,14 +59,14 @@ impl<'a> Scanner<'a> {
     }
 
     /// Skips whitespace and returns the next byte without consuming it.
-    #[inline]
+    #[inline(always)]
     pub fn peek(&mut self) -> Option<u8> {
         self.ws();
         self.b.get(self.pos).copied()
     }
 
     /// Skips whitespace and consumes `c`.
-    #[inline]
+    #[inline(always)]
     pub fn expect(&mut self, c: u8, what: &'static str) -> R<()> {
         if self.peek() == Some(c) {
             self.pos += 1;
@@ -77,7 +77,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// After a member or element: consumes `,` (returns true) or `close` (returns false).
-    #[inline]
+    #[inline(always)]
     pub fn next_or_close(&mut self, close: u8, what: &'static str) -> R<bool> {
         match self.peek() {
             Some(b',') => {
@@ -93,7 +93,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// At an object's `{` (already consumed): true when it is empty (and consumes the `}`).
-    #[inline]
+    #[inline(always)]
     pub fn empty(&mut self, close: u8) -> bool {
         if self.peek() == Some(close) {
             self.pos += 1;
@@ -104,7 +104,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Reads an object key and the `:` after it.
-    #[inline]
+    #[inline(always)]
     pub fn key(&mut self) -> R<StrSpan> {
         if self.peek() != Some(b'"') {
             return self.err("expected a string key");
@@ -115,7 +115,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// The raw bytes of a string span (escapes not decoded).
-    #[inline]
+    #[inline(always)]
     pub fn raw(&self, s: StrSpan) -> &'a [u8] {
         &self.b[s.start..s.end]
     }
@@ -129,10 +129,15 @@ impl<'a> Scanner<'a> {
             let mut i = self.pos;
             let b = self.b;
             // Eight bytes at a time while none is a quote, a backslash or a control character.
-            while let Some(chunk) = b.get(i..i + 8) {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(chunk);
-                let v = u64::from_le_bytes(word);
+            while let Some(c) = b.get(i..i + 8) {
+                let v = u64::from(c[0])
+                    | u64::from(c[1]) << 8
+                    | u64::from(c[2]) << 16
+                    | u64::from(c[3]) << 24
+                    | u64::from(c[4]) << 32
+                    | u64::from(c[5]) << 40
+                    | u64::from(c[6]) << 48
+                    | u64::from(c[7]) << 56;
                 if special(v) {
                     break;
                 }
@@ -306,7 +311,7 @@ const HI: u64 = 0x8080_8080_8080_8080;
 
 /// Whether any byte of `v` is `"`, `\\` or below 0x20 (SWAR: a byte is zero after the xor, or
 /// below the bound, exactly when the borrow reaches its high bit).
-#[inline]
+#[inline(always)]
 fn special(v: u64) -> bool {
     let quote = v ^ (LO * u64::from(b'"'));
     let backslash = v ^ (LO * u64::from(b'\\'));

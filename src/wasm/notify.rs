@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::OperationStatus;
-use crate::notify::raw::{parse_raw, ItemError, RawCode, RawEntry, TextRef};
+use crate::notify::raw::{parse_into, EntrySink, ItemError, RawCode, RawEntry, TextRef};
 use crate::notify::{
     CallState, ChangeType, Notification, NotificationResult, ParseLimits, ResourceKind,
     TrackerOptions, TransferEvent, TransferPhase, TransferTracker, Transition,
@@ -18,18 +18,122 @@ use crate::notify::{
 
 use super::to_js_error;
 
-/// Words per entry in the table returned by [`notify_parse`].
+/// Words per entry in the table written by [`notify_parse_input`].
 const STRIDE: usize = 31;
 
 thread_local! {
     /// Item errors of the last parse, fetched by `notifyTakeErrors` only when there are any.
     static LAST_ERRORS: RefCell<Vec<ItemError>> = const { RefCell::new(Vec::new()) };
+    /// The reused input buffer JavaScript writes bodies into (see `notifyInput`).
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The reused output table JavaScript reads in place (see `notifyParseInput`).
+    static OUTPUT: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
 }
 
-fn limits(max_bytes: u32, max_depth: u32) -> ParseLimits {
+/// Above this size the input buffer is released after use, so one large body does not keep
+/// its memory reserved.
+const KEEP_INPUT: usize = 64 * 1024;
+
+/// The module's `WebAssembly.Memory`, for reading the table in place.
+#[wasm_bindgen(js_name = notifyMemory)]
+pub fn notify_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Makes the reused input buffer at least `len` bytes long and returns its address in wasm
+/// memory; JavaScript writes the body there (`encodeInto` or `set`) and calls
+/// `notifyParseInput`. The address is valid until the next call into the module.
+#[wasm_bindgen(js_name = notifyInput)]
+pub fn notify_input(len: u32) -> u32 {
+    INPUT.with(|cell| {
+        let mut buf = cell.borrow_mut();
+        if buf.len() < len as usize {
+            buf.resize(len as usize, 0);
+        }
+        buf.as_mut_ptr() as u32
+    })
+}
+
+/// Runs `f` on the first `len` bytes of the input buffer, then releases a large buffer.
+fn with_input<T>(len: u32, f: impl FnOnce(&[u8]) -> Result<T, JsValue>) -> Result<T, JsValue> {
+    INPUT.with(|cell| {
+        let result = match cell.borrow().get(..len as usize) {
+            Some(body) => f(body),
+            None => Err(to_js_error(&Error::new(
+                ErrorKind::OutOfRange {
+                    expected: "a length within the input buffer (call notifyInput first)",
+                },
+                "",
+            ))),
+        };
+        let mut buf = cell.borrow_mut();
+        if buf.len() > KEEP_INPUT {
+            buf.truncate(KEEP_INPUT);
+            buf.shrink_to_fit();
+        }
+        result
+    })
+}
+
+/// Parses the first `len` bytes of the input buffer into the reused output table and returns
+/// the table's address in wasm memory: `[entryCount, errorCount, entries...]`, 31 words per
+/// entry. Valid until the next call into the module.
+#[wasm_bindgen(js_name = notifyParseInput)]
+pub fn notify_parse_input(
+    len: u32,
+    max_bytes: u32,
+    max_depth: u32,
+    max_items: u32,
+) -> Result<u32, JsValue> {
+    with_input(len, |body| {
+        OUTPUT.with(|cell| {
+            let mut out = cell.borrow_mut();
+            out.clear();
+            out.reserve(2 + 8 * STRIDE);
+            out.extend_from_slice(&[0, 0]);
+            let mut sink = TableSink {
+                out: &mut out,
+                errors: Vec::new(),
+                count: 0,
+            };
+            parse_into(body, &limits(max_bytes, max_depth, max_items), &mut sink)
+                .map_err(|e| to_js_error(&e))?;
+            let (count, errors) = (sink.count, sink.errors);
+            out[0] = count;
+            out[1] = errors.len() as u32;
+            LAST_ERRORS.with(|cell| *cell.borrow_mut() = errors);
+            Ok(out.as_ptr() as u32)
+        })
+    })
+}
+
+fn limits(max_bytes: u32, max_depth: u32, max_items: u32) -> ParseLimits {
     ParseLimits {
         max_bytes: max_bytes as usize,
         max_depth: max_depth as usize,
+        max_items: max_items as usize,
+    }
+}
+
+/// Writes entries straight into the output table as the parser reads them.
+struct TableSink<'o> {
+    out: &'o mut Vec<u32>,
+    errors: Vec<ItemError>,
+    count: u32,
+}
+
+impl EntrySink for TableSink<'_> {
+    fn entry(&mut self, entry: &RawEntry) {
+        write_entry(self.out, entry);
+        self.count += 1;
+    }
+    fn error(&mut self, error: ItemError) {
+        self.errors.push(error);
+    }
+    fn reset(&mut self) {
+        self.out.truncate(2);
+        self.errors.clear();
+        self.count = 0;
     }
 }
 
@@ -38,20 +142,17 @@ fn code_of<T: PartialEq>(value: Option<&T>, known: &[T], unknown: bool) -> u32 {
     match value {
         None => 0,
         Some(_) if unknown => 255,
-        Some(v) => known.iter().position(|k| k == v).map_or(255, |i| i as u32 + 1),
+        Some(v) => known
+            .iter()
+            .position(|k| k == v)
+            .map_or(255, |i| i as u32 + 1),
     }
 }
 
-fn push_ref(out: &mut Vec<u32>, r: Option<TextRef>) {
-    match r {
-        Some(r) => {
-            out.push(r.start as u32 + 1);
-            out.push(((r.end - r.start) as u32) << 1 | u32::from(r.escaped));
-        }
-        None => {
-            out.push(0);
-            out.push(0);
-        }
+fn put_ref(words: &mut [u32; STRIDE], at: usize, r: Option<TextRef>) {
+    if let Some(r) = r {
+        words[at] = r.start as u32 + 1;
+        words[at + 1] = ((r.end - r.start) as u32) << 1 | u32::from(r.escaped);
     }
 }
 
@@ -78,72 +179,68 @@ fn write_entry(out: &mut Vec<u32>, e: &RawEntry) {
         .transfer
         .and_then(|t| TransferEvent::ALL.iter().position(|k| *k == t))
         .map_or(0, |i| i as u32 + 1);
-    out.push(e.index as u32);
-    out.push(
-        kind | code_of(e.change_type.as_ref(), ChangeType::KNOWN, unknown_change) << 8
-            | code_of(e.state.as_ref(), CallState::KNOWN, unknown_state) << 16
-            | transfer << 24,
-    );
+    let mut w = [0u32; STRIDE];
+    w[0] = e.index as u32;
+    w[1] = kind
+        | code_of(e.change_type.as_ref(), ChangeType::KNOWN, unknown_change) << 8
+        | code_of(e.state.as_ref(), CallState::KNOWN, unknown_state) << 16
+        | transfer << 24;
     let ri = e.result_info.unwrap_or_default();
     let (code_tag, code) = code_ref(ri.code);
     let (sub_tag, sub) = code_ref(ri.subcode);
     let flags = u32::from(e.result_info.is_some())
         | u32::from(e.call_id_needs_decoding) << 1
         | u32::from(e.resource_data.is_some()) << 2;
-    out.push(
-        code_of(
-            e.operation_status.as_ref(),
-            OperationStatus::KNOWN,
-            unknown_status,
-        ) | code_tag << 8
-            | sub_tag << 16
-            | flags << 24,
+    w[2] = code_of(
+        e.operation_status.as_ref(),
+        OperationStatus::KNOWN,
+        unknown_status,
+    ) | code_tag << 8
+        | sub_tag << 16
+        | flags << 24;
+    put_ref(&mut w, 3, e.change_type_ref.filter(|_| unknown_change));
+    put_ref(&mut w, 5, e.resource_url);
+    put_ref(&mut w, 7, e.call_id);
+    put_ref(&mut w, 9, e.odata_type);
+    put_ref(&mut w, 11, e.etag);
+    put_ref(&mut w, 13, e.state_ref.filter(|_| unknown_state));
+    put_ref(&mut w, 15, e.termination_reason);
+    put_ref(&mut w, 17, e.client_context);
+    put_ref(
+        &mut w,
+        19,
+        e.operation_status_ref.filter(|_| unknown_status),
     );
-    push_ref(out, e.change_type_ref.filter(|_| unknown_change));
-    push_ref(out, e.resource_url);
-    push_ref(out, e.call_id);
-    push_ref(out, e.odata_type);
-    push_ref(out, e.etag);
-    push_ref(out, e.state_ref.filter(|_| unknown_state));
-    push_ref(out, e.termination_reason);
-    push_ref(out, e.client_context);
-    push_ref(out, e.operation_status_ref.filter(|_| unknown_status));
-    push_ref(out, e.tone);
-    push_ref(out, code);
-    push_ref(out, sub);
-    push_ref(out, ri.message);
-    push_ref(
-        out,
+    put_ref(&mut w, 21, e.tone);
+    put_ref(&mut w, 23, code);
+    put_ref(&mut w, 25, sub);
+    put_ref(&mut w, 27, ri.message);
+    put_ref(
+        &mut w,
+        29,
         e.resource_data.map(|(start, end)| TextRef {
             start,
             end,
             escaped: false,
         }),
     );
+    out.extend_from_slice(&w);
 }
 
-/// Parses a notification body given as UTF-8 bytes into the offset table read by
-/// `js/notify.js`: `[entryCount, errorCount, entries...]`, 31 words per entry.
-#[wasm_bindgen(js_name = notifyParse)]
-pub fn notify_parse(body: &[u8], max_bytes: u32, max_depth: u32) -> Result<Vec<u32>, JsValue> {
-    let batch = parse_raw(body, &limits(max_bytes, max_depth)).map_err(|e| to_js_error(&e))?;
-    let mut out = Vec::with_capacity(2 + batch.entries.len() * STRIDE);
-    out.push(batch.entries.len() as u32);
-    out.push(batch.errors.len() as u32);
-    for e in &batch.entries {
-        write_entry(&mut out, e);
-    }
-    LAST_ERRORS.with(|cell| *cell.borrow_mut() = batch.errors);
-    Ok(out)
-}
-
-/// The item errors of the last `notifyParse`, as JSON `[[index, kind, path, reason], ...]`.
+/// The item errors of the last `notifyParseInput`, as JSON `[[index, kind, path, reason], ...]`.
 #[wasm_bindgen(js_name = notifyTakeErrors)]
 pub fn notify_take_errors() -> String {
     let errors = LAST_ERRORS.with(|cell| std::mem::take(&mut *cell.borrow_mut()));
     let list: Vec<(usize, &str, &str, String)> = errors
         .iter()
-        .map(|e| (e.index, e.error.kind_name(), e.error.path(), e.error.reason()))
+        .map(|e| {
+            (
+                e.index,
+                e.error.kind_name(),
+                e.error.path(),
+                e.error.reason(),
+            )
+        })
         .collect();
     serde_json::to_string(&list).unwrap_or_else(|_| String::from("[]"))
 }
@@ -186,8 +283,7 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 
 fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, JsValue> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| to_js_error(&crate::error::from_serde(e)))
+    serde_path_to_error::deserialize(&mut de).map_err(|e| to_js_error(&crate::error::from_serde(e)))
 }
 
 /// The sans-IO [`TransferTracker`] for JavaScript; `js/notify.js` wraps it as `TransferTracker`.
@@ -291,16 +387,34 @@ impl TransferTrackerRaw {
         now: f64,
         max_bytes: u32,
         max_depth: u32,
+        max_items: u32,
     ) -> Result<String, JsValue> {
         let now = time(now)?;
-        let batch = crate::notify::parse_notifications_with(body, &limits(max_bytes, max_depth))
-            .map_err(|e| to_js_error(&e))?;
+        let batch =
+            crate::notify::parse_notifications_with(body, &limits(max_bytes, max_depth, max_items))
+                .map_err(|e| to_js_error(&e))?;
         let out: Vec<Transition> = batch
             .notifications
             .iter()
             .filter_map(|n| self.inner.observe(n, message_id.as_deref(), now))
             .collect();
         Ok(json(&(out, batch.errors.len())))
+    }
+
+    /// Like `observeBody`, for a body written into the input buffer (see `notifyInput`).
+    #[wasm_bindgen(js_name = observeInput)]
+    pub fn observe_input(
+        &mut self,
+        len: u32,
+        message_id: Option<String>,
+        now: f64,
+        max_bytes: u32,
+        max_depth: u32,
+        max_items: u32,
+    ) -> Result<String, JsValue> {
+        with_input(len, |body| {
+            self.observe_body(body, message_id, now, max_bytes, max_depth, max_items)
+        })
     }
 
     /// Marks stalled transfers; returns the transitions as JSON.
