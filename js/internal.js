@@ -13,6 +13,15 @@ export function utf8(text) {
   return scratch.subarray(0, written);
 }
 
+/** Encodes two strings back to back into the reused buffer; `split` is the byte length of the first. */
+export function utf8Pair(first, second) {
+  const need = (first.length + second.length) * 3;
+  if (need > scratch.length) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+  const split = encoder.encodeInto(first, scratch).written;
+  const { written } = encoder.encodeInto(second, scratch.subarray(split));
+  return { bytes: scratch.subarray(0, split + written), split };
+}
+
 /** Makes an error shaped like the ones the wasm core throws. */
 export function makeError(kind, path, reason) {
   const error = new Error(path ? `${path}: ${reason}` : reason);

@@ -227,7 +227,7 @@ impl fmt::Display for ErrorKind {
                 "call id contains {character:?}; only letters, digits, '-', '.', '_' and '~' are allowed in a URL path segment"
             ),
             Self::MissingIdentity => f.write_str(
-                "needs an identity with at least one of user, application, applicationInstance, phone, guest, ...",
+                "needs an identity with at least one member such as user, application, applicationInstance or phone",
             ),
             Self::NotE164 { value } => write!(
                 f,

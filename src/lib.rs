@@ -22,6 +22,6 @@ pub use model::{
     OperationStatus, ParticipantInfo, ResultInfo,
 };
 pub use request::{
-    build_from_json, ApiVersion, Cloud, TransferBody, TransferOptions, TransferRequest,
-    TransferRequestBuilder,
+    build_from_json, validate_body, ApiVersion, Cloud, TransferBody, TransferOptions,
+    TransferRequest, TransferRequestBuilder,
 };

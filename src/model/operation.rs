@@ -57,3 +57,21 @@ pub struct CommsOperation {
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
     pub extra: Extra,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_2018_capitalised_status_maps_to_the_same_variant() {
+        let op: CommsOperation = serde_json::from_str(r#"{"createdDateTime":"2018-03-19T09:46:02Z","id":"id-value","lastActionDateTime":"2018-03-19T09:46:02Z","status":"Running"}"#).unwrap();
+        assert_eq!(op.status, Some(OperationStatus::Running));
+        for variant in OperationStatus::KNOWN {
+            assert_eq!(OperationStatus::parse(variant.as_str()), *variant);
+        }
+        assert_eq!(
+            OperationStatus::from("paused".to_owned()),
+            OperationStatus::Unknown("paused".into())
+        );
+    }
+}

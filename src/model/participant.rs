@@ -181,3 +181,32 @@ impl ParticipantInfo {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_type_round_trips_every_variant_and_unknown_values() {
+        for variant in EndpointType::KNOWN {
+            let json = serde_json::to_string(variant).unwrap();
+            assert_eq!(
+                serde_json::from_str::<EndpointType>(&json).unwrap(),
+                *variant
+            );
+        }
+        let unknown: EndpointType = serde_json::from_str("\"holoLens\"").unwrap();
+        assert_eq!(unknown, EndpointType::Unknown("holoLens".into()));
+        assert!(unknown.is_unknown());
+        assert_eq!(serde_json::to_string(&unknown).unwrap(), "\"holoLens\"");
+    }
+
+    #[test]
+    fn invitation_participant_info_round_trips_with_unknown_fields() {
+        let text = r##"{"@odata.type":"#microsoft.graph.invitationParticipantInfo","identity":{"@odata.type":"#microsoft.graph.identitySet","user":{"@odata.type":"#microsoft.graph.identity","id":"u","displayName":"D","tenantId":"t","x":1}},"endpointType":"voicemail","replacesCallId":"r","languageId":"l","region":"g","hidden":true,"participantId":"p","future":[null]}"##;
+        let parsed: InvitationParticipantInfo = serde_json::from_str(text).unwrap();
+        assert_eq!(parsed.endpoint_type, Some(EndpointType::Voicemail));
+        assert_eq!(parsed.hidden, Some(true));
+        assert_eq!(serde_json::to_string(&parsed).unwrap(), text);
+    }
+}

@@ -109,3 +109,37 @@ pub(crate) fn lenient_code<'de, D: Deserializer<'de>>(
 
     deserializer.deserialize_option(CodeVisitor)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_spellings_numbers_and_numeric_strings_are_accepted_and_kept() {
+        let a: ResultInfo = serde_json::from_str(
+            r#"{"code":0,"subcode":7015,"message":"GracefulTransferCompleted"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (a.code, a.subcode(), a.message.as_deref()),
+            (Some(0), Some(7015), Some("GracefulTransferCompleted"))
+        );
+        let b: ResultInfo =
+            serde_json::from_str(r#"{"code":"500","subCode":" 7700 ","x":true}"#).unwrap();
+        assert_eq!((b.code, b.subcode()), (Some(500), Some(7700)));
+        assert_eq!(
+            serde_json::to_string(&b).unwrap(),
+            r#"{"code":500,"subCode":7700,"x":true}"#
+        );
+        let c: ResultInfo = serde_json::from_str(r#"{"code":500.0,"subcode":null}"#).unwrap();
+        assert_eq!((c.code, c.subcode()), (Some(500), None));
+        for bad in [
+            r#"{"code":"abc"}"#,
+            r#"{"code":1.5}"#,
+            r#"{"code":[]}"#,
+            r#"{"code":18446744073709551615}"#,
+        ] {
+            assert!(serde_json::from_str::<ResultInfo>(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 
+use super::view::{parse_object, BodyView};
 use super::{validate, ApiVersion};
 use crate::error::{from_serde, Error, ErrorKind};
 use crate::model::{Extra, InvitationParticipantInfo, ParticipantInfo};
@@ -50,66 +51,73 @@ impl TransferBody {
     /// `target`, a `transferTarget` or `transferee` ([`ErrorKind::UnsupportedInDialect`]); then the
     /// builder's rules ([`validate`]).
     pub fn parse(json: &[u8], api_version: ApiVersion) -> Result<Self, Error> {
+        validate_body(json, api_version)?;
+        // Validation parsed the same bytes, so decoding into the typed model cannot fail on
+        // syntax; a failure here would be a type the views do not check, reported with its path.
         let mut de = serde_json::Deserializer::from_slice(json);
-        let body: Self = serde_path_to_error::deserialize(&mut de).map_err(from_serde)?;
-        de.end().map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidJson {
-                    detail: e.to_string(),
-                },
-                "",
-            )
-        })?;
-        body.validate(api_version)?;
-        Ok(body)
+        serde_path_to_error::deserialize(&mut de).map_err(from_serde)
     }
 
     /// The target, whichever dialect carried it.
     pub fn target(&self) -> Option<&InvitationParticipantInfo> {
         self.transfer_target.as_ref().or(self.target.as_ref())
     }
+}
 
-    /// Validates the body for `api_version` (see [`parse`](Self::parse)).
-    ///
-    /// # Errors
-    /// As [`parse`](Self::parse), after decoding.
-    pub fn validate(&self, api_version: ApiVersion) -> Result<(), Error> {
-        let dialect = api_version.as_str();
-        let unsupported =
-            |path: &str| Error::new(ErrorKind::UnsupportedInDialect { dialect }, path);
-        let (target, target_path) = match api_version {
-            ApiVersion::V1 | ApiVersion::Beta => {
-                if self.target.is_some() {
-                    return Err(unsupported("target"));
-                }
-                if self.operation_context.is_some() {
-                    return Err(unsupported("operationContext"));
-                }
-                (self.transfer_target.as_ref(), "transferTarget")
+/// Validates a received transfer body for `api_version` without building the typed model: the
+/// fast check behind [`TransferBody::parse`] and the JavaScript `parseTransferBody`.
+///
+/// # Errors
+/// As [`TransferBody::parse`].
+pub fn validate_body(json: &[u8], api_version: ApiVersion) -> Result<(), Error> {
+    let text = utf8(json)?;
+    let body: BodyView<'_> = parse_object(text)?;
+    let dialect = api_version.as_str();
+    let unsupported = |path: &str| Error::new(ErrorKind::UnsupportedInDialect { dialect }, path);
+    let (target, target_path) = match api_version {
+        ApiVersion::V1 | ApiVersion::Beta => {
+            if body.target.is_some() {
+                return Err(unsupported("target"));
             }
-            ApiVersion::Beta2018 => {
-                if self.transfer_target.is_some() {
-                    return Err(unsupported("transferTarget"));
-                }
-                if self.transferee.is_some() {
-                    return Err(unsupported("transferee"));
-                }
-                (self.target.as_ref(), "target")
+            if body.operation_context.is_some() {
+                return Err(unsupported("operationContext"));
             }
-        };
-        let target = target.ok_or_else(|| Error::new(ErrorKind::MissingField, target_path))?;
-        validate::transfer_target(target).map_err(|e| e.within(target_path))?;
-        if let Some(transferee) = &self.transferee {
-            validate::transferee(transferee).map_err(|e| e.within("transferee"))?;
+            (body.transfer_target.as_ref(), "transferTarget")
         }
-        if let Some(context) = &self.client_context {
-            validate::client_context(context).map_err(|e| e.within("clientContext"))?;
-        }
-        if let Some(context) = &self.operation_context {
-            if context.trim().is_empty() {
-                return Err(Error::new(ErrorKind::EmptyValue, "operationContext"));
+        ApiVersion::Beta2018 => {
+            if body.transfer_target.is_some() {
+                return Err(unsupported("transferTarget"));
             }
+            if body.transferee.is_some() {
+                return Err(unsupported("transferee"));
+            }
+            (body.target.as_ref(), "target")
         }
-        Ok(())
+    };
+    let target = target.ok_or_else(|| Error::new(ErrorKind::MissingField, target_path))?;
+    validate::target_view(target).map_err(|e| e.within(target_path))?;
+    if let Some(transferee) = &body.transferee {
+        validate::transferee_view(transferee).map_err(|e| e.within("transferee"))?;
     }
+    if let Some(context) = &body.client_context {
+        validate::client_context(context).map_err(|e| e.within("clientContext"))?;
+    }
+    if let Some(context) = &body.operation_context {
+        if context.trim().is_empty() {
+            return Err(Error::new(ErrorKind::EmptyValue, "operationContext"));
+        }
+    }
+    Ok(())
+}
+
+/// `json` as text, or [`ErrorKind::InvalidJson`] when it is not UTF-8.
+pub(crate) fn utf8(json: &[u8]) -> Result<&str, Error> {
+    std::str::from_utf8(json).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidJson {
+                detail: format!("not UTF-8: {e}"),
+            },
+            "",
+        )
+    })
 }

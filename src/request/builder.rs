@@ -1,6 +1,7 @@
-use serde::Serialize;
+use std::borrow::Cow;
 
-use super::{validate, ApiVersion, Cloud, TransferRequest};
+use super::view::{push_compact, push_json_string};
+use super::{validate, validate_body, ApiVersion, Cloud, TransferRequest};
 use crate::error::{Error, ErrorKind};
 use crate::model::{InvitationParticipantInfo, ParticipantInfo};
 
@@ -51,26 +52,6 @@ pub struct TransferRequestBuilder {
 enum Base {
     Cloud(Cloud),
     Url(String),
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CurrentBody<'a> {
-    transfer_target: &'a InvitationParticipantInfo,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    transferee: Option<&'a ParticipantInfo>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    client_context: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Beta2018Body<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    client_context: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    operation_context: Option<&'a str>,
-    target: &'a InvitationParticipantInfo,
 }
 
 impl TransferRequestBuilder {
@@ -139,75 +120,157 @@ impl TransferRequestBuilder {
     /// `transferee` is not part of the 2018 beta, `operationContext` is only part of it
     /// ([`ErrorKind::UnsupportedInDialect`]).
     pub fn build(self) -> Result<TransferRequest, Error> {
-        validate::call_id(&self.call_id).map_err(|e| e.within("callId"))?;
-        let base = match &self.base {
-            Base::Cloud(cloud) => cloud.base_url().to_owned(),
-            Base::Url(url) => validate::base_url(url).map_err(|e| e.within("baseUrl"))?,
+        let encode = |value: Result<String, serde_json::Error>, path: &str| {
+            value.map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidType {
+                        detail: e.to_string(),
+                    },
+                    path,
+                )
+            })
         };
-        let target_path = match self.api_version {
-            ApiVersion::Beta2018 => "target",
-            ApiVersion::V1 | ApiVersion::Beta => "transferTarget",
+        let target = encode(serde_json::to_string(&self.target), "transferTarget")?;
+        let transferee = match &self.transferee {
+            Some(t) => Some(encode(serde_json::to_string(t), "transferee")?),
+            None => None,
         };
-        validate::transfer_target(&self.target).map_err(|e| e.within(target_path))?;
-        if let Some(transferee) = &self.transferee {
-            if self.api_version == ApiVersion::Beta2018 {
-                return Err(unsupported("transferee", self.api_version));
-            }
-            validate::transferee(transferee).map_err(|e| e.within("transferee"))?;
-        }
-        if let Some(context) = &self.client_context {
-            validate::client_context(context).map_err(|e| e.within("clientContext"))?;
-        }
-        if let Some(context) = &self.operation_context {
-            if self.api_version != ApiVersion::Beta2018 {
-                return Err(unsupported("operationContext", self.api_version));
-            }
-            if context.trim().is_empty() {
-                return Err(Error::new(ErrorKind::EmptyValue, "operationContext"));
-            }
-        }
-        let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
-        if let Some(id) = &self.client_request_id {
-            validate::client_request_id(id).map_err(|e| e.within("clientRequestId"))?;
-            headers.push(("client-request-id".to_owned(), id.clone()));
-        }
-
-        let body = match self.api_version {
-            ApiVersion::V1 | ApiVersion::Beta => serde_json::to_string(&CurrentBody {
-                transfer_target: &self.target,
-                transferee: self.transferee.as_ref(),
-                client_context: self.client_context.as_deref(),
-            }),
-            ApiVersion::Beta2018 => serde_json::to_string(&Beta2018Body {
-                client_context: self.client_context.as_deref(),
-                operation_context: self.operation_context.as_deref(),
-                target: &self.target,
-            }),
-        }
-        .map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidType {
-                    detail: e.to_string(),
-                },
-                target_path,
-            )
-        })?;
-
-        Ok(TransferRequest {
-            method: "POST",
-            url: format!("{base}{}", self.api_version.transfer_path(&self.call_id)),
-            headers,
-            body,
+        assemble(&Parts {
+            call_id: &self.call_id,
+            target: &target,
+            transferee: transferee.as_deref(),
+            client_context: self.client_context.as_deref(),
+            operation_context: self.operation_context.as_deref(),
             api_version: self.api_version,
+            cloud: match &self.base {
+                Base::Cloud(cloud) => Some(*cloud),
+                Base::Url(_) => None,
+            },
+            base_url: match &self.base {
+                Base::Url(url) => Some(url),
+                Base::Cloud(_) => None,
+            },
+            client_request_id: self.client_request_id.as_deref(),
         })
     }
 }
 
-fn unsupported(path: &str, api_version: ApiVersion) -> Error {
-    Error::new(
-        ErrorKind::UnsupportedInDialect {
-            dialect: api_version.as_str(),
-        },
-        path,
-    )
+/// The parts of a request, with the target and transferee as JSON text.
+pub(crate) struct Parts<'a> {
+    pub call_id: &'a str,
+    pub target: &'a str,
+    pub transferee: Option<&'a str>,
+    pub client_context: Option<&'a str>,
+    pub operation_context: Option<&'a str>,
+    pub api_version: ApiVersion,
+    pub cloud: Option<Cloud>,
+    pub base_url: Option<&'a str>,
+    pub client_request_id: Option<&'a str>,
+}
+
+/// Everything about a request except its body: where and with which headers.
+pub(crate) struct Head<'a> {
+    pub call_id: Option<&'a str>,
+    pub api_version: ApiVersion,
+    pub cloud: Option<Cloud>,
+    pub base_url: Option<&'a str>,
+    pub client_request_id: Option<&'a str>,
+}
+
+impl Head<'_> {
+    /// Validates the head and returns the URL and the headers.
+    pub(crate) fn resolve(&self) -> Result<(String, Vec<(String, String)>), Error> {
+        let call_id = self
+            .call_id
+            .ok_or_else(|| Error::new(ErrorKind::MissingField, "callId"))?;
+        validate::call_id(call_id).map_err(|e| e.within("callId"))?;
+        let base: Cow<'_, str> = match (self.cloud, self.base_url) {
+            (Some(_), Some(_)) => {
+                return Err(Error::new(
+                    ErrorKind::ConflictingOptions { other: "baseUrl" },
+                    "cloud",
+                ))
+            }
+            (_, Some(url)) => Cow::Owned(validate::base_url(url).map_err(|e| e.within("baseUrl"))?),
+            (cloud, None) => Cow::Borrowed(cloud.unwrap_or_default().base_url()),
+        };
+        let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
+        if let Some(id) = self.client_request_id {
+            validate::client_request_id(id).map_err(|e| e.within("clientRequestId"))?;
+            headers.push(("client-request-id".to_owned(), id.to_owned()));
+        }
+        let mut url = String::with_capacity(base.len() + call_id.len() + 40);
+        url.push_str(&base);
+        url.push_str(match self.api_version {
+            ApiVersion::V1 => "/v1.0/communications/calls/",
+            ApiVersion::Beta => "/beta/communications/calls/",
+            ApiVersion::Beta2018 => "/beta/app/calls/",
+        });
+        url.push_str(call_id);
+        url.push_str("/transfer");
+        Ok((url, headers))
+    }
+}
+
+/// Splices the caller's own JSON into the body of the chosen dialect, then validates the head and
+/// the body: what is validated is exactly what is sent.
+pub(crate) fn assemble(parts: &Parts<'_>) -> Result<TransferRequest, Error> {
+    let version = parts.api_version;
+    let (url, headers) = Head {
+        call_id: Some(parts.call_id),
+        api_version: version,
+        cloud: parts.cloud,
+        base_url: parts.base_url,
+        client_request_id: parts.client_request_id,
+    }
+    .resolve()?;
+
+    let mut body = String::with_capacity(
+        parts.target.len()
+            + parts.transferee.map_or(0, str::len)
+            + parts.client_context.map_or(0, str::len)
+            + parts.operation_context.map_or(0, str::len)
+            + 64,
+    );
+    // Member order follows the documentation of each dialect. Members a dialect does not have are
+    // still written, so that validation reports them by name.
+    let members: [(&str, Option<&str>, bool); 4] = match version {
+        ApiVersion::V1 | ApiVersion::Beta => [
+            ("transferTarget", Some(parts.target), true),
+            ("transferee", parts.transferee, true),
+            ("clientContext", parts.client_context, false),
+            ("operationContext", parts.operation_context, false),
+        ],
+        ApiVersion::Beta2018 => [
+            ("clientContext", parts.client_context, false),
+            ("operationContext", parts.operation_context, false),
+            ("transferee", parts.transferee, true),
+            ("target", Some(parts.target), true),
+        ],
+    };
+    body.push('{');
+    for (key, value, is_json) in members {
+        let Some(value) = value else { continue };
+        if body.len() > 1 {
+            body.push(',');
+        }
+        body.push('"');
+        body.push_str(key);
+        body.push_str("\":");
+        if is_json {
+            push_compact(&mut body, value);
+        } else {
+            push_json_string(&mut body, value);
+        }
+    }
+    body.push('}');
+    validate_body(body.as_bytes(), version)?;
+
+    Ok(TransferRequest {
+        method: "POST",
+        url,
+        headers,
+        body,
+        api_version: version,
+    })
 }

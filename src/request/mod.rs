@@ -7,12 +7,13 @@ mod body;
 mod builder;
 mod options;
 pub mod validate;
+mod view;
 
 use serde::Serialize;
 
-pub use body::TransferBody;
+pub use body::{validate_body, TransferBody};
 pub use builder::TransferRequestBuilder;
-pub use options::{build_from_json, TransferOptions};
+pub use options::{build_from_json, prepare, TransferOptions};
 
 use crate::error::{Error, ErrorKind};
 

@@ -1,6 +1,13 @@
 use serde::Deserialize;
 
-use super::{ApiVersion, Cloud, TransferRequest, TransferRequestBuilder};
+use serde_json::value::RawValue;
+
+use std::borrow::Cow;
+
+use super::body::utf8;
+use super::builder::{assemble, Head, Parts};
+use super::view::{parse_object, present, OptionsView};
+use super::{validate_body, ApiVersion, Cloud, TransferRequest, TransferRequestBuilder};
 use crate::error::{from_serde, Error, ErrorKind};
 use crate::model::{InvitationParticipantInfo, ParticipantInfo};
 
@@ -137,5 +144,95 @@ impl TransferOptions {
 /// Everything [`TransferOptions::from_json`], [`TransferOptions::into_builder`] and
 /// [`TransferRequestBuilder::build`] report.
 pub fn build_from_json(json: &[u8]) -> Result<TransferRequest, Error> {
-    TransferOptions::from_json(json)?.into_builder()?.build()
+    let text = std::str::from_utf8(json).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidJson {
+                detail: format!("not UTF-8: {e}"),
+            },
+            "",
+        )
+    })?;
+    let options: OptionsView<'_> = parse_object(text)?;
+    let call_id = options
+        .call_id
+        .ok_or_else(|| Error::new(ErrorKind::MissingField, "callId"))?;
+    let target = present(options.transfer_target)
+        .ok_or_else(|| Error::new(ErrorKind::MissingField, "transferTarget"))?;
+    let api_version = match options.api_version.as_deref() {
+        Some(version) => ApiVersion::parse(version)?,
+        None => ApiVersion::default(),
+    };
+    let cloud = match options.cloud.as_deref() {
+        Some(cloud) => Some(Cloud::parse(cloud)?),
+        None => None,
+    };
+    assemble(&Parts {
+        call_id: &call_id,
+        target: target.get(),
+        transferee: present(options.transferee).map(RawValue::get),
+        client_context: options.client_context.as_deref(),
+        operation_context: options.operation_context.as_deref(),
+        api_version,
+        cloud,
+        base_url: options.base_url.as_deref(),
+        client_request_id: options.client_request_id.as_deref(),
+    })
+}
+
+/// The non-body options of a request (`callId`, `apiVersion`, `cloud`, `baseUrl`,
+/// `clientRequestId`) as a JSON object.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct HeadView<'a> {
+    #[serde(borrow, default)]
+    call_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    api_version: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    cloud: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    base_url: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    client_request_id: Option<Cow<'a, str>>,
+}
+
+/// Validates a request whose body the caller serialized itself, and returns its URL and headers.
+///
+/// `head` is a JSON object with the non-body options (`callId`, `apiVersion`, `cloud`, `baseUrl`,
+/// `clientRequestId`); `body` is the body of the chosen dialect, to be sent exactly as given. This
+/// is the fast path behind JavaScript's `buildTransferRequest`: the body is validated in a single
+/// pass and never copied.
+///
+/// ```
+/// let (url, headers) = graph_call_transfer::request::prepare(
+///     br#"{"callId":"c1","apiVersion":"beta"}"#,
+///     br#"{"transferTarget":{"identity":{"user":{"id":"u1"}}}}"#,
+/// )?;
+/// assert_eq!(url, "https://graph.microsoft.com/beta/communications/calls/c1/transfer");
+/// assert_eq!(headers, [("content-type".to_owned(), "application/json".to_owned())]);
+/// # Ok::<(), graph_call_transfer::Error>(())
+/// ```
+///
+/// # Errors
+/// The head's and the body's validation errors, with their JSON paths (see [`build_from_json`]).
+pub fn prepare(head: &[u8], body: &[u8]) -> Result<(String, Vec<(String, String)>), Error> {
+    let head: HeadView<'_> = parse_object(utf8(head)?)?;
+    let api_version = match head.api_version.as_deref() {
+        Some(version) => ApiVersion::parse(version)?,
+        None => ApiVersion::default(),
+    };
+    let cloud = match head.cloud.as_deref() {
+        Some(cloud) => Some(Cloud::parse(cloud)?),
+        None => None,
+    };
+    let line = Head {
+        call_id: head.call_id.as_deref(),
+        api_version,
+        cloud,
+        base_url: head.base_url.as_deref(),
+        client_request_id: head.client_request_id.as_deref(),
+    }
+    .resolve()?;
+    validate_body(body, api_version)?;
+    Ok(line)
 }

@@ -3,8 +3,8 @@
 //! Each function returns the first problem it finds as an [`Error`] whose path is relative to the
 //! value it was given; callers prefix it with [`Error::within`].
 
+use super::view::{self, IdentitySetView, ParticipantView, TargetView};
 use crate::error::{Error, ErrorKind};
-use crate::model::{IdentitySet, InvitationParticipantInfo, ParticipantInfo};
 
 /// Graph's limit on `clientContext`, in characters.
 pub const CLIENT_CONTEXT_MAX_CHARS: usize = 256;
@@ -70,16 +70,12 @@ pub fn e164(value: &str) -> Result<(), Error> {
 
 /// Checks an identity set: at least one member; the members that need an `id` have a non-empty
 /// one; `phone.id` is E.164.
-///
-/// # Errors
-/// [`ErrorKind::MissingIdentity`], [`ErrorKind::MissingField`], [`ErrorKind::EmptyValue`],
-/// [`ErrorKind::NotE164`], [`ErrorKind::TooLong`].
-pub fn identity_set(identity: &IdentitySet) -> Result<(), Error> {
-    if identity.is_empty() {
+fn identity_set(identity: &IdentitySetView<'_>) -> Result<(), Error> {
+    if identity.members.is_empty() && !identity.has_unknown_member {
         return Err(Error::new(ErrorKind::MissingIdentity, ""));
     }
-    for (name, member) in identity.members() {
-        let needs_id = MEMBERS_REQUIRING_ID.contains(&name);
+    for (name, member) in &identity.members {
+        let needs_id = MEMBERS_REQUIRING_ID.contains(name);
         match member.id.as_deref() {
             None if needs_id => {
                 return Err(Error::new(ErrorKind::MissingField, format!("{name}.id")));
@@ -87,7 +83,7 @@ pub fn identity_set(identity: &IdentitySet) -> Result<(), Error> {
             Some(id) => {
                 non_empty(id).map_err(|e| e.within(&format!("{name}.id")))?;
                 max_chars(id, ID_MAX_CHARS).map_err(|e| e.within(&format!("{name}.id")))?;
-                if name == "phone" {
+                if *name == "phone" {
                     e164(id).map_err(|e| e.within("phone.id"))?;
                 }
             }
@@ -97,14 +93,7 @@ pub fn identity_set(identity: &IdentitySet) -> Result<(), Error> {
     Ok(())
 }
 
-/// Checks a transfer target: an identity is required; `replacesCallId`, `languageId`, `region`
-/// and `participantId` must not be empty when present.
-///
-/// # Errors
-/// [`ErrorKind::MissingIdentity`] at `identity`, and the errors of [`identity_set`] below it;
-/// [`ErrorKind::EmptyValue`] for an empty optional string; [`ErrorKind::MisplacedField`] for a
-/// `transferee` nested in the target.
-pub fn transfer_target(target: &InvitationParticipantInfo) -> Result<(), Error> {
+pub(crate) fn target_view(target: &TargetView<'_>) -> Result<(), Error> {
     let identity = target
         .identity
         .as_ref()
@@ -112,7 +101,7 @@ pub fn transfer_target(target: &InvitationParticipantInfo) -> Result<(), Error> 
     identity_set(identity).map_err(|e| e.within("identity"))?;
     // A known documentation mistake (the v1.0 group-call example) nests `transferee` inside the
     // target, where Graph would ignore it and transfer the wrong participant.
-    if target.extra.contains_key("transferee") {
+    if target.transferee.is_some() {
         return Err(Error::new(
             ErrorKind::MisplacedField {
                 belongs: "the top level of the body, beside transferTarget",
@@ -127,12 +116,7 @@ pub fn transfer_target(target: &InvitationParticipantInfo) -> Result<(), Error> 
     Ok(())
 }
 
-/// Checks a transferee (group calls): it needs an identity and a `participantId`.
-///
-/// # Errors
-/// [`ErrorKind::MissingIdentity`] at `identity`, [`ErrorKind::MissingField`] at `participantId`,
-/// and the errors of [`identity_set`].
-pub fn transferee(transferee: &ParticipantInfo) -> Result<(), Error> {
+pub(crate) fn transferee_view(transferee: &ParticipantView<'_>) -> Result<(), Error> {
     let identity = transferee
         .identity
         .as_ref()
@@ -142,6 +126,30 @@ pub fn transferee(transferee: &ParticipantInfo) -> Result<(), Error> {
         None => Err(Error::new(ErrorKind::MissingField, "participantId")),
         Some(id) => optional_id(Some(id), "participantId"),
     }
+}
+
+/// Checks a transfer target given as JSON (Graph's `invitationParticipantInfo` shape): an identity
+/// with at least one member is required; the members that need an `id` (user, application,
+/// applicationInstance, phone, guest, azureCommunicationServicesUser) have a non-empty one;
+/// `phone.id` is E.164; `replacesCallId`, `languageId`, `region` and `participantId` are not empty
+/// when present; `transferee` is not nested inside it.
+///
+/// # Errors
+/// [`ErrorKind::MissingIdentity`], [`ErrorKind::MissingField`], [`ErrorKind::EmptyValue`],
+/// [`ErrorKind::NotE164`], [`ErrorKind::TooLong`], [`ErrorKind::MisplacedField`], or
+/// [`ErrorKind::InvalidJson`] / [`ErrorKind::InvalidType`], with the path relative to the target.
+pub fn transfer_target(json: &str) -> Result<(), Error> {
+    target_view(&view::parse::<TargetView<'_>>(json)?)
+}
+
+/// Checks a transferee given as JSON (Graph's `participantInfo` shape): it needs an identity (as
+/// for [`transfer_target`]) and a non-empty `participantId`.
+///
+/// # Errors
+/// [`ErrorKind::MissingIdentity`] at `identity`, [`ErrorKind::MissingField`] at `participantId`,
+/// the identity errors of [`transfer_target`], and decoding errors.
+pub fn transferee(json: &str) -> Result<(), Error> {
+    transferee_view(&view::parse::<ParticipantView<'_>>(json)?)
 }
 
 /// Checks `clientContext`: not empty, at most [`CLIENT_CONTEXT_MAX_CHARS`] characters.

@@ -22,27 +22,26 @@ pub fn to_js_error(err: &Error) -> JsValue {
     js.into()
 }
 
-/// Builds a transfer request from JSON options given as UTF-8 bytes.
+/// Validates a transfer request whose body the caller serialized itself.
 ///
-/// Returns one string of newline-separated fields: method, URL, then header name and value pairs,
-/// then the body as the last field (compact JSON never contains a raw newline, and URLs and
-/// header values are validated to contain none). One string crosses the boundary instead of an
-/// object built property by property.
+/// `input` holds two UTF-8 JSON texts back to back: the head (`{callId, apiVersion, cloud,
+/// baseUrl, clientRequestId}`) in its first `head_len` bytes, then the body of the chosen dialect.
+/// Returns one string of newline-separated fields: method, URL, then header name and value pairs
+/// (URLs and header values are validated to contain no newline). One buffer crosses in and one
+/// short string crosses out, instead of objects built property by property.
 #[wasm_bindgen(js_name = buildTransferRequestRaw)]
-pub fn build_transfer_request_raw(options_json: &[u8]) -> Result<String, JsValue> {
-    let request = request::build_from_json(options_json).map_err(|e| to_js_error(&e))?;
-    let mut out = String::with_capacity(request.url.len() + request.body.len() + 64);
-    out.push_str(request.method);
-    out.push('\n');
-    out.push_str(&request.url);
-    for (name, value) in &request.headers {
+pub fn build_transfer_request_raw(input: &[u8], head_len: usize) -> Result<String, JsValue> {
+    let (head, body) = input.split_at(head_len.min(input.len()));
+    let (url, headers) = request::prepare(head, body).map_err(|e| to_js_error(&e))?;
+    let mut out = String::with_capacity(url.len() + 96);
+    out.push_str("POST\n");
+    out.push_str(&url);
+    for (name, value) in &headers {
         out.push('\n');
         out.push_str(name);
         out.push('\n');
         out.push_str(value);
     }
-    out.push('\n');
-    out.push_str(&request.body);
     Ok(out)
 }
 
@@ -50,25 +49,22 @@ pub fn build_transfer_request_raw(options_json: &[u8]) -> Result<String, JsValue
 /// throws the first problem with its path relative to the target.
 #[wasm_bindgen(js_name = validateTargetRaw)]
 pub fn validate_target_raw(target_json: &[u8]) -> Result<(), JsValue> {
-    let mut de = serde_json::Deserializer::from_slice(target_json);
-    let target: crate::InvitationParticipantInfo = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| to_js_error(&crate::error::from_serde(e)))?;
-    request::validate::transfer_target(&target).map_err(|e| to_js_error(&e))
-}
-
-/// Parses and validates a transfer request body (as a Graph simulator or proxy receives it) for
-/// `api_version` (`v1.0`, `beta` or `beta-2018`). Returns the body as compact JSON text.
-#[wasm_bindgen(js_name = parseTransferBodyRaw)]
-pub fn parse_transfer_body_raw(body: &[u8], api_version: &str) -> Result<String, JsValue> {
-    let version = request::ApiVersion::parse(api_version).map_err(|e| to_js_error(&e))?;
-    let parsed = request::TransferBody::parse(body, version).map_err(|e| to_js_error(&e))?;
-    serde_json::to_string(&parsed).map_err(|e| {
+    let text = std::str::from_utf8(target_json).map_err(|e| {
         to_js_error(&Error::new(
-            crate::ErrorKind::InvalidType {
+            crate::ErrorKind::InvalidJson {
                 detail: e.to_string(),
             },
             "",
         ))
-    })
+    })?;
+    request::validate::transfer_target(text).map_err(|e| to_js_error(&e))
+}
+
+/// Validates a transfer request body (as a Graph simulator or proxy receives it) for
+/// `api_version` (`v1.0`, `beta` or `beta-2018`); throws the first problem.
+#[wasm_bindgen(js_name = validateTransferBodyRaw)]
+pub fn validate_transfer_body_raw(body: &[u8], api_version: &str) -> Result<(), JsValue> {
+    let version = request::ApiVersion::parse(api_version).map_err(|e| to_js_error(&e))?;
+    request::validate_body(body, version).map_err(|e| to_js_error(&e))
 }
 pub mod notify;

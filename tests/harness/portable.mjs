@@ -123,7 +123,10 @@ export default {
       modules: true,
       scriptPath: worker,
       modulesRoot: ROOT,
-      modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+      modulesRules: [
+        { type: 'ESModule', include: ['**/*.js', '**/*.mjs'] },
+        { type: 'CompiledWasm', include: ['**/*.wasm'] },
+      ],
       compatibilityDate: '2025-09-01',
     });
     await mf.ready;
