@@ -28,7 +28,14 @@ let inCap = 0;
 let inView = new Uint8Array(0);
 
 function views() {
-  if (memory === null) memory = raw.notifyMemory();
+  if (memory === null) {
+    // The memory arrives as the thrown value (see notifyMemory in src/wasm/notify.rs).
+    try {
+      raw.notifyMemory();
+    } catch (m) {
+      memory = m;
+    }
+  }
   if (u8.buffer !== memory.buffer) {
     u8 = new Uint8Array(memory.buffer);
     u32 = new Uint32Array(memory.buffer);
@@ -330,7 +337,9 @@ function optionalString(value, path) {
   return value;
 }
 
-let restoring = null;
+let restoring = 0;
+// Frees the wasm side of trackers that were garbage-collected without free().
+const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((h) => raw.trackerFree(h)) : null;
 
 /**
  * Tracks transfers: register each transfer, feed parsed notifications (with the callback's
@@ -338,38 +347,39 @@ let restoring = null;
  * milliseconds). Serialize with `JSON.stringify(tracker)` / `TransferTracker.fromJSON(state)`.
  */
 export class TransferTracker {
-  #raw;
+  #h;
 
   /** `options`: `{ stallAfterMs = 60000, maxMessageIds = 4096, maxEarlyPerCall = 8, maxEarlyCalls = 256 }`. */
   constructor(options = undefined) {
-    if (restoring !== null) {
-      this.#raw = restoring;
-      restoring = null;
-      return;
-    }
-    const o = optionsObject(options, 'options');
-    const json = {};
-    for (const name of ['stallAfterMs', 'maxMessageIds', 'maxEarlyPerCall', 'maxEarlyCalls']) {
-      if (o[name] !== undefined) {
-        if (!Number.isSafeInteger(o[name]) || o[name] < 0) {
-          throw makeError('outOfRange', name, 'is out of range: expected a non-negative integer');
+    if (restoring !== 0) {
+      this.#h = restoring;
+      restoring = 0;
+    } else {
+      const o = optionsObject(options, 'options');
+      const json = {};
+      for (const name of ['stallAfterMs', 'maxMessageIds', 'maxEarlyPerCall', 'maxEarlyCalls']) {
+        if (o[name] !== undefined) {
+          if (!Number.isSafeInteger(o[name]) || o[name] < 0) {
+            throw makeError('outOfRange', name, 'is out of range: expected a non-negative integer');
+          }
+          json[name] = o[name];
         }
-        json[name] = o[name];
       }
+      this.#h = raw.trackerNew(utf8(JSON.stringify(json)));
     }
-    this.#raw = new raw.TransferTrackerRaw(utf8(JSON.stringify(json)));
+    if (registry !== null) registry.register(this, this.#h, this);
   }
 
   /** Restores a tracker from `toJSON()` output (an object or its JSON text). */
   static fromJSON(state) {
     const text = typeof state === 'string' ? state : JSON.stringify(state);
-    restoring = raw.TransferTrackerRaw.fromJson(utf8(text));
+    restoring = raw.trackerFromJson(utf8(text));
     return new TransferTracker();
   }
 
   /** The whole state as a plain JSON-compatible object. */
   toJSON() {
-    return JSON.parse(this.#raw.toJson());
+    return JSON.parse(raw.trackerToJson(this.#h));
   }
 
   /** Starts tracking a transfer; returns transitions of notifications that arrived earlier. */
@@ -378,7 +388,7 @@ export class TransferTracker {
       throw makeError('invalidType', 'callId', `wrong type: expected a string, found ${describe(callId)}`);
     }
     const ctx = optionalString(clientContext, 'clientContext');
-    return JSON.parse(this.#raw.register(callId, ctx, time(now)));
+    return JSON.parse(raw.trackerRegister(this.#h, callId, ctx, time(now)));
   }
 
   /**
@@ -403,8 +413,8 @@ export class TransferTracker {
       }
       // Only these matter to a transfer.
       if (e.transfer === null && e.state === null && e.changeType !== 'deleted') continue;
-      const tr = this.#raw.observe(
-        e.index, e.callId, e.clientContext, e.changeType, e.state, e.terminationReason,
+      const tr = raw.trackerObserve(
+        this.#h, e.index, e.callId, e.clientContext, e.changeType, e.state, e.terminationReason,
         e.transfer === null ? 0 : n.transfer.indexOf(e.transfer) + 1,
         e.resultInfo === null ? null : JSON.stringify(e.resultInfo),
         mid, now,
@@ -427,7 +437,7 @@ export class TransferTracker {
     srcBytes = null;
     let json;
     try {
-      json = this.#raw.observeInput(len, mid, now, mb, md, mi);
+      json = raw.trackerObserveInput(this.#h, len, mid, now, mb, md, mi);
     } finally {
       released();
     }
@@ -437,32 +447,36 @@ export class TransferTracker {
 
   /** Marks transfers without progress for `stallAfterMs` as stalled; returns those transitions. */
   tick(now) {
-    return JSON.parse(this.#raw.tick(time(now)));
+    return JSON.parse(raw.trackerTick(this.#h, time(now)));
   }
 
   /** The phase of `callId`'s transfer, or null when it is not tracked. */
   phase(callId) {
-    return this.#raw.phase(String(callId)) ?? null;
+    return raw.trackerPhase(this.#h, String(callId)) ?? null;
   }
 
   /** Everything known about `callId`'s transfer, or null. */
   get(callId) {
-    const json = this.#raw.get(String(callId));
+    const json = raw.trackerGet(this.#h, String(callId));
     return json === undefined ? null : JSON.parse(json);
   }
 
   /** Every tracked transfer, ordered by call id. */
   transfers() {
-    return JSON.parse(this.#raw.list());
+    return JSON.parse(raw.trackerList(this.#h));
   }
 
   /** Stops tracking `callId`; whether it was tracked. */
   remove(callId) {
-    return this.#raw.remove(String(callId));
+    return raw.trackerRemove(this.#h, String(callId));
   }
 
   /** Frees the wasm memory now (otherwise freed when garbage-collected). */
   free() {
-    this.#raw.free();
+    if (this.#h !== 0) {
+      if (registry !== null) registry.unregister(this);
+      raw.trackerFree(this.#h);
+      this.#h = 0;
+    }
   }
 }

@@ -34,10 +34,13 @@ thread_local! {
 /// its memory reserved.
 const KEEP_INPUT: usize = 64 * 1024;
 
-/// The module's `WebAssembly.Memory`, for reading the table in place.
+/// Hands the module's `WebAssembly.Memory` to JavaScript (to read the table in place) as the
+/// *error* value, which JavaScript catches. A plain return value would be an `externref`, which
+/// wasm-bindgen declares as `any` in the package's `InitOutput` type; the error path is typed
+/// as numbers only.
 #[wasm_bindgen(js_name = notifyMemory)]
-pub fn notify_memory() -> JsValue {
-    wasm_bindgen::memory()
+pub fn notify_memory() -> Result<(), JsValue> {
+    Err(wasm_bindgen::memory())
 }
 
 /// Makes the reused input buffer at least `len` bytes long and returns its address in wasm
@@ -286,161 +289,211 @@ fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, JsValue>
     serde_path_to_error::deserialize(&mut de).map_err(|e| to_js_error(&crate::error::from_serde(e)))
 }
 
-/// The sans-IO [`TransferTracker`] for JavaScript; `js/notify.js` wraps it as `TransferTracker`.
-#[wasm_bindgen(js_name = TransferTrackerRaw)]
-pub struct TransferTrackerRaw {
-    inner: TransferTracker,
+thread_local! {
+    /// Trackers owned by JavaScript `TransferTracker` objects, by handle (index + 1). Plain
+    /// functions over handles instead of an exported class keep `Symbol.dispose` (ES2024+) out
+    /// of the package's type declarations; js/notify.js frees handles (explicitly or through a
+    /// FinalizationRegistry).
+    static TRACKERS: RefCell<Vec<Option<TransferTracker>>> = const { RefCell::new(Vec::new()) };
 }
 
-#[wasm_bindgen(js_class = TransferTrackerRaw)]
-impl TransferTrackerRaw {
-    /// A tracker with options given as JSON bytes (`TrackerOptions`, camelCase).
-    #[wasm_bindgen(constructor)]
-    pub fn new(options_json: &[u8]) -> Result<TransferTrackerRaw, JsValue> {
-        let options: TrackerOptions = from_json(options_json)?;
-        Ok(Self {
-            inner: TransferTracker::new(options),
-        })
-    }
+fn new_handle(tracker: TransferTracker) -> u32 {
+    TRACKERS.with(|cell| {
+        let mut list = cell.borrow_mut();
+        match list.iter().position(Option::is_none) {
+            Some(i) => {
+                list[i] = Some(tracker);
+                i as u32 + 1
+            }
+            None => {
+                list.push(Some(tracker));
+                list.len() as u32
+            }
+        }
+    })
+}
 
-    /// Restores a state written by `toJson`.
-    #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(state_json: &[u8]) -> Result<TransferTrackerRaw, JsValue> {
-        let inner = TransferTracker::from_json(state_json).map_err(|e| to_js_error(&e))?;
-        Ok(Self { inner })
-    }
+fn with_tracker<T>(
+    handle: u32,
+    f: impl FnOnce(&mut TransferTracker) -> Result<T, JsValue>,
+) -> Result<T, JsValue> {
+    TRACKERS.with(|cell| {
+        let mut list = cell.borrow_mut();
+        match list
+            .get_mut((handle as usize).wrapping_sub(1))
+            .and_then(Option::as_mut)
+        {
+            Some(t) => f(t),
+            None => Err(to_js_error(&Error::new(
+                ErrorKind::OutOfRange {
+                    expected: "a live tracker (this one was freed)",
+                },
+                "",
+            ))),
+        }
+    })
+}
 
-    /// The whole state as JSON.
-    #[wasm_bindgen(js_name = toJson)]
-    pub fn to_json(&self) -> Result<String, JsValue> {
-        self.inner.to_json().map_err(|e| to_js_error(&e))
-    }
+/// Creates a tracker with options given as JSON bytes (`TrackerOptions`, camelCase); returns
+/// its handle.
+#[wasm_bindgen(js_name = trackerNew)]
+pub fn tracker_new(options_json: &[u8]) -> Result<u32, JsValue> {
+    let options: TrackerOptions = from_json(options_json)?;
+    Ok(new_handle(TransferTracker::new(options)))
+}
 
-    /// Registers a transfer; returns the transitions of replayed early notifications (JSON).
-    pub fn register(
-        &mut self,
-        call_id: &str,
-        client_context: Option<String>,
-        now: f64,
-    ) -> Result<String, JsValue> {
-        let out = self
-            .inner
-            .register(call_id, client_context.as_deref(), time(now)?)
+/// Restores a tracker from a state written by `trackerToJson`; returns its handle.
+#[wasm_bindgen(js_name = trackerFromJson)]
+pub fn tracker_from_json(state_json: &[u8]) -> Result<u32, JsValue> {
+    let tracker = TransferTracker::from_json(state_json).map_err(|e| to_js_error(&e))?;
+    Ok(new_handle(tracker))
+}
+
+/// Drops a tracker (a freed handle stays invalid until reused).
+#[wasm_bindgen(js_name = trackerFree)]
+pub fn tracker_free(handle: u32) {
+    TRACKERS.with(|cell| {
+        let mut list = cell.borrow_mut();
+        if let Some(slot) = list.get_mut((handle as usize).wrapping_sub(1)) {
+            *slot = None;
+        }
+        while list.last().is_some_and(Option::is_none) {
+            list.pop();
+        }
+    });
+}
+
+/// The whole state as JSON.
+#[wasm_bindgen(js_name = trackerToJson)]
+pub fn tracker_to_json(handle: u32) -> Result<String, JsValue> {
+    with_tracker(handle, |t| t.to_json().map_err(|e| to_js_error(&e)))
+}
+
+/// Registers a transfer; returns the transitions of replayed early notifications (JSON).
+#[wasm_bindgen(js_name = trackerRegister)]
+pub fn tracker_register(
+    handle: u32,
+    call_id: &str,
+    client_context: Option<String>,
+    now: f64,
+) -> Result<String, JsValue> {
+    let now = time(now)?;
+    with_tracker(handle, |t| {
+        let out = t
+            .register(call_id, client_context.as_deref(), now)
             .map_err(|e| to_js_error(&e))?;
         Ok(json(&out))
-    }
+    })
+}
 
-    /// Feeds the fields of one parsed notification; returns the transition as JSON, or
-    /// `undefined` when nothing changed. `transfer` is 1-based in `TransferEvent::ALL` (0: none);
-    /// `result_json` is `{code, subcode, message}` as JSON when the entry has a resultInfo.
-    #[allow(clippy::too_many_arguments)]
-    pub fn observe(
-        &mut self,
-        index: u32,
-        call_id: Option<String>,
-        client_context: Option<String>,
-        change_type: Option<String>,
-        state: Option<String>,
-        termination_reason: Option<String>,
-        transfer: u8,
-        result_json: Option<String>,
-        message_id: Option<String>,
-        now: f64,
-    ) -> Result<Option<String>, JsValue> {
-        let now = time(now)?;
-        let result_info: Option<NotificationResult<'static>> = match result_json {
-            Some(text) => Some(from_json(text.as_bytes())?),
-            None => None,
-        };
-        let n = Notification {
-            index: index as usize,
-            kind: ResourceKind::Other,
-            change_type: change_type.map(ChangeType::from),
-            resource_url: None,
-            call_id: call_id.map(Into::into),
-            odata_type: None,
-            etag: None,
-            state: state.map(CallState::from),
-            termination_reason: termination_reason.map(Into::into),
-            result_info,
-            client_context: client_context.map(Into::into),
-            operation_status: None,
-            tone: None,
-            transfer: TransferEvent::ALL
-                .get(usize::from(transfer).wrapping_sub(1))
-                .copied(),
-            resource_data: None,
-        };
-        Ok(self
-            .inner
-            .observe(&n, message_id.as_deref(), now)
-            .map(|t| json(&t)))
-    }
+/// Feeds the fields of one parsed notification; returns the transition as JSON, or
+/// `undefined` when nothing changed. `transfer` is 1-based in `TransferEvent::ALL` (0: none);
+/// `result_json` is `{code, subcode, message}` as JSON when the entry has a resultInfo.
+#[allow(clippy::too_many_arguments)]
+#[wasm_bindgen(js_name = trackerObserve)]
+pub fn tracker_observe(
+    handle: u32,
+    index: u32,
+    call_id: Option<String>,
+    client_context: Option<String>,
+    change_type: Option<String>,
+    state: Option<String>,
+    termination_reason: Option<String>,
+    transfer: u8,
+    result_json: Option<String>,
+    message_id: Option<String>,
+    now: f64,
+) -> Result<Option<String>, JsValue> {
+    let now = time(now)?;
+    let result_info: Option<NotificationResult<'static>> = match result_json {
+        Some(text) => Some(from_json(text.as_bytes())?),
+        None => None,
+    };
+    let n = Notification {
+        index: index as usize,
+        kind: ResourceKind::Other,
+        change_type: change_type.map(ChangeType::from),
+        resource_url: None,
+        call_id: call_id.map(Into::into),
+        odata_type: None,
+        etag: None,
+        state: state.map(CallState::from),
+        termination_reason: termination_reason.map(Into::into),
+        result_info,
+        client_context: client_context.map(Into::into),
+        operation_status: None,
+        tone: None,
+        transfer: TransferEvent::ALL
+            .get(usize::from(transfer).wrapping_sub(1))
+            .copied(),
+        resource_data: None,
+    };
+    with_tracker(handle, |t| {
+        Ok(t.observe(&n, message_id.as_deref(), now).map(|tr| json(&tr)))
+    })
+}
 
-    /// Parses a body and feeds every good notification; returns `[transitions, errorCount]`
-    /// as JSON.
-    #[wasm_bindgen(js_name = observeBody)]
-    pub fn observe_body(
-        &mut self,
-        body: &[u8],
-        message_id: Option<String>,
-        now: f64,
-        max_bytes: u32,
-        max_depth: u32,
-        max_items: u32,
-    ) -> Result<String, JsValue> {
-        let now = time(now)?;
-        let batch =
-            crate::notify::parse_notifications_with(body, &limits(max_bytes, max_depth, max_items))
-                .map_err(|e| to_js_error(&e))?;
-        let out: Vec<Transition> = batch
-            .notifications
-            .iter()
-            .filter_map(|n| self.inner.observe(n, message_id.as_deref(), now))
-            .collect();
-        Ok(json(&(out, batch.errors.len())))
-    }
-
-    /// Like `observeBody`, for a body written into the input buffer (see `notifyInput`).
-    #[wasm_bindgen(js_name = observeInput)]
-    pub fn observe_input(
-        &mut self,
-        len: u32,
-        message_id: Option<String>,
-        now: f64,
-        max_bytes: u32,
-        max_depth: u32,
-        max_items: u32,
-    ) -> Result<String, JsValue> {
-        with_input(len, |body| {
-            self.observe_body(body, message_id, now, max_bytes, max_depth, max_items)
+/// Parses the first `len` bytes of the input buffer (see `notifyInput`) and feeds every good
+/// notification; returns `[transitions, errorCount]` as JSON.
+#[wasm_bindgen(js_name = trackerObserveInput)]
+pub fn tracker_observe_input(
+    handle: u32,
+    len: u32,
+    message_id: Option<String>,
+    now: f64,
+    max_bytes: u32,
+    max_depth: u32,
+    max_items: u32,
+) -> Result<String, JsValue> {
+    let now = time(now)?;
+    with_input(len, |body| {
+        let batch = crate::notify::parse_notifications_with(
+            body,
+            &limits(max_bytes, max_depth, max_items),
+        )
+        .map_err(|e| to_js_error(&e))?;
+        with_tracker(handle, |t| {
+            let out: Vec<Transition> = batch
+                .notifications
+                .iter()
+                .filter_map(|n| t.observe(n, message_id.as_deref(), now))
+                .collect();
+            Ok(json(&(out, batch.errors.len())))
         })
-    }
+    })
+}
 
-    /// Marks stalled transfers; returns the transitions as JSON.
-    pub fn tick(&mut self, now: f64) -> Result<String, JsValue> {
-        Ok(json(&self.inner.tick(time(now)?)))
-    }
+/// Marks stalled transfers; returns the transitions as JSON.
+#[wasm_bindgen(js_name = trackerTick)]
+pub fn tracker_tick(handle: u32, now: f64) -> Result<String, JsValue> {
+    let now = time(now)?;
+    with_tracker(handle, |t| Ok(json(&t.tick(now))))
+}
 
-    /// The phase name of `call_id`'s transfer.
-    pub fn phase(&self, call_id: &str) -> Option<String> {
-        self.inner.phase(call_id).map(|p| p.as_str().to_owned())
-    }
+/// The phase name of `call_id`'s transfer.
+#[wasm_bindgen(js_name = trackerPhase)]
+pub fn tracker_phase(handle: u32, call_id: &str) -> Result<Option<String>, JsValue> {
+    with_tracker(handle, |t| {
+        Ok(t.phase(call_id).map(|p| p.as_str().to_owned()))
+    })
+}
 
-    /// Everything known about `call_id`'s transfer, as JSON.
-    pub fn get(&self, call_id: &str) -> Option<String> {
-        self.inner.get(call_id).map(json)
-    }
+/// Everything known about `call_id`'s transfer, as JSON.
+#[wasm_bindgen(js_name = trackerGet)]
+pub fn tracker_get(handle: u32, call_id: &str) -> Result<Option<String>, JsValue> {
+    with_tracker(handle, |t| Ok(t.get(call_id).map(json)))
+}
 
-    /// Every tracked transfer, as a JSON array.
-    pub fn list(&self) -> String {
-        json(&self.inner.transfers().collect::<Vec<_>>())
-    }
+/// Every tracked transfer, as a JSON array.
+#[wasm_bindgen(js_name = trackerList)]
+pub fn tracker_list(handle: u32) -> Result<String, JsValue> {
+    with_tracker(handle, |t| Ok(json(&t.transfers().collect::<Vec<_>>())))
+}
 
-    /// Stops tracking `call_id`; whether it was tracked.
-    pub fn remove(&mut self, call_id: &str) -> bool {
-        self.inner.remove(call_id).is_some()
-    }
+/// Stops tracking `call_id`; whether it was tracked.
+#[wasm_bindgen(js_name = trackerRemove)]
+pub fn tracker_remove(handle: u32, call_id: &str) -> Result<bool, JsValue> {
+    with_tracker(handle, |t| Ok(t.remove(call_id).is_some()))
 }
 
 /// The size of the wasm linear memory in bytes (to check that parsing does not grow it).
