@@ -175,7 +175,7 @@ pub struct TrackedTransfer {
     pub duplicates: u32,
     /// Notifications that arrived too late to matter (an earlier phase, or after a final one).
     pub late: u32,
-    /// Every phase change, oldest first.
+    /// The phase changes, oldest first (at most [`MAX_HISTORY`]).
     pub history: Vec<Transition>,
 }
 
@@ -241,6 +241,17 @@ struct Obs<'n> {
 
 const MAX_UNKNOWN_STATES: usize = 16;
 
+/// The most transitions kept per transfer (oldest dropped first); one attempt needs at most 5,
+/// but re-registering the same call keeps the history of earlier attempts.
+pub const MAX_HISTORY: usize = 64;
+
+fn record(history: &mut Vec<Transition>, tr: Transition) {
+    if history.len() >= MAX_HISTORY {
+        history.remove(0);
+    }
+    history.push(tr);
+}
+
 impl TransferTracker {
     /// A tracker with `options`.
     pub fn new(options: TrackerOptions) -> Self {
@@ -275,15 +286,18 @@ impl TransferTracker {
         let mut history = Vec::new();
         if let Some(old) = self.transfers.remove(call_id) {
             history = old.history;
-            history.push(Transition {
-                call_id: call_id.to_owned(),
-                from: old.phase,
-                to: TransferPhase::Requested,
-                at: now,
-                event: None,
-                state: None,
-                message_id: None,
-            });
+            record(
+                &mut history,
+                Transition {
+                    call_id: call_id.to_owned(),
+                    from: old.phase,
+                    to: TransferPhase::Requested,
+                    at: now,
+                    event: None,
+                    state: None,
+                    message_id: None,
+                },
+            );
         }
         self.transfers.insert(
             call_id.to_owned(),
@@ -387,7 +401,7 @@ impl TransferTracker {
                     message_id: None,
                 };
                 t.phase = TransferPhase::Stalled;
-                t.history.push(tr.clone());
+                record(&mut t.history, tr.clone());
                 out.push(tr);
             }
         }
@@ -579,6 +593,6 @@ fn apply(
     t.phase = target;
     t.progress = target;
     t.last_progress_at = t.last_progress_at.max(now);
-    t.history.push(tr.clone());
+    record(&mut t.history, tr.clone());
     Some(tr)
 }

@@ -429,7 +429,8 @@ pub fn tracker_observe(
         resource_data: None,
     };
     with_tracker(handle, |t| {
-        Ok(t.observe(&n, message_id.as_deref(), now).map(|tr| json(&tr)))
+        Ok(t.observe(&n, message_id.as_deref(), now)
+            .map(|tr| json(&tr)))
     })
 }
 
@@ -447,11 +448,9 @@ pub fn tracker_observe_input(
 ) -> Result<String, JsValue> {
     let now = time(now)?;
     with_input(len, |body| {
-        let batch = crate::notify::parse_notifications_with(
-            body,
-            &limits(max_bytes, max_depth, max_items),
-        )
-        .map_err(|e| to_js_error(&e))?;
+        let batch =
+            crate::notify::parse_notifications_with(body, &limits(max_bytes, max_depth, max_items))
+                .map_err(|e| to_js_error(&e))?;
         with_tracker(handle, |t| {
             let out: Vec<Transition> = batch
                 .notifications
