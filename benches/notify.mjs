@@ -63,11 +63,12 @@ for (const set of sets) {
     cases.forEach(([, fn, input], k) => times[k].push(slice(fn, set[input]) / set.perBody));
   }
   console.log(`### ${set.name} (${set.texts.length} bodies, ${set.avg.toFixed(0)} bytes per notification)\n`);
-  console.log('| case | ns per notification | vs JSON.parse |');
-  console.log('|---|---:|---:|');
+  console.log('| case | ns per notification | vs JSON.parse | vs JSON.parse + normalizer |');
+  console.log('|---|---:|---:|---:|');
   cases.forEach(([name], k) => {
     const ratio = median(times[k].map((t, r) => t / times[0][r]));
-    console.log(`| ${name} | ${median(times[k]).toFixed(0)} | ${ratio.toFixed(2)}x |`);
+    const ratio2 = median(times[k].map((t, r) => t / times[1][r]));
+    console.log(`| ${name} | ${median(times[k]).toFixed(0)} | ${ratio.toFixed(2)}x | ${ratio2.toFixed(2)}x |`);
   });
   console.log();
 }

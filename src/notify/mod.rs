@@ -195,15 +195,51 @@ impl Default for ParseLimits {
 }
 
 /// A `resultInfo.code` or `subcode`.
+///
+/// Serialized as a JSON number or string; deserialized from either (a hand-written visitor, not
+/// `#[serde(untagged)]`, which would buffer every value and weigh on the wasm).
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[cfg_attr(target_arch = "wasm32", tsify(type = "number | string"))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResultCode<'a> {
     /// A number, or a numeric string such as `"200"` (magnitude at most 2^53 - 1).
     Number(i64),
     /// Any other value, verbatim: a word such as `"transferring"` (old beta commsOperations), a
     /// fraction or a huge number.
     Text(Cow<'a, str>),
+}
+
+impl Serialize for ResultCode<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(n) => serializer.serialize_i64(*n),
+            Self::Text(t) => serializer.serialize_str(t),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResultCode<'_> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = ResultCode<'static>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an integer or a string")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(ResultCode::Number(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                i64::try_from(v)
+                    .map(ResultCode::Number)
+                    .map_err(|_| E::custom("integer out of range"))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(ResultCode::Text(Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
 }
 
 impl ResultCode<'_> {

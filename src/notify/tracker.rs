@@ -448,21 +448,20 @@ impl TransferTracker {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidJson`] or [`ErrorKind::InvalidType`] with the JSON path of the bad
-    /// value.
+    /// [`ErrorKind::InvalidJson`] or [`ErrorKind::InvalidType`]; the reason gives the line and
+    /// column of the bad value.
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        let mut de = serde_json::Deserializer::from_slice(json);
-        let tracker: Self =
-            serde_path_to_error::deserialize(&mut de).map_err(crate::error::from_serde)?;
-        de.end().map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidJson {
-                    detail: e.to_string(),
-                },
-                "",
-            )
-        })?;
-        Ok(tracker)
+        // Plain serde_json rather than serde_path_to_error: the path tracking would double the
+        // size of this (rarely hot, never user-facing) decoder in the wasm. The reason still
+        // says where (line and column).
+        serde_json::from_slice(json).map_err(|e| {
+            let detail = e.to_string();
+            let kind = match e.classify() {
+                serde_json::error::Category::Data => ErrorKind::InvalidType { detail },
+                _ => ErrorKind::InvalidJson { detail },
+            };
+            Error::new(kind, "")
+        })
     }
 
     fn find_mut(&mut self, n: &Notification<'_>) -> Option<&mut TrackedTransfer> {
