@@ -46,7 +46,8 @@ export type ErrorKind =
   | 'invalidUtf8'
   | 'invalidEnvelope'
   | 'tooDeep'
-  | 'tooLarge';
+  | 'tooLarge'
+  | 'tooManyItems';
 
 /** An error thrown by this package: `name` is "GraphCallTransferError". */
 export interface GraphCallTransferError extends Error {

@@ -87,6 +87,28 @@ fn size_limit_default_and_configurable() {
 }
 
 #[test]
+fn item_count_limit() {
+    let b = body(&[GOOD, "1", GOOD]);
+    let limits = |max_items| ParseLimits {
+        max_items,
+        ..ParseLimits::default()
+    };
+    let batch = parse_notifications_with(b.as_bytes(), &limits(3)).unwrap();
+    assert_eq!((batch.notifications.len(), batch.errors.len()), (2, 1));
+    let err = parse_notifications_with(b.as_bytes(), &limits(2)).unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::TooManyItems { max: 2 });
+    assert_eq!(err.path(), "value");
+    // Syntax errors after the limit still win: the body is not JSON.
+    let broken = format!("{}x", &b[..b.len() - 2]);
+    let err = parse_notifications_with(broken.as_bytes(), &limits(2)).unwrap_err();
+    assert_eq!(err.kind_name(), "invalidJson");
+    // A million empty items fit in 1 MiB but not in the default limit of 1000.
+    let many = format!(r#"{{"value":[{}{{}}]}}"#, "{},".repeat(300_000));
+    let err = parse_notifications(many.as_bytes()).unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::TooManyItems { max: 1000 });
+}
+
+#[test]
 fn a_bad_item_does_not_hide_the_good_ones() {
     let items = [
         GOOD,

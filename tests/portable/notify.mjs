@@ -139,6 +139,15 @@ export default function (t) {
     assert.equal(pkg.parseNotifications(small, { maxBytes: small.length }).notifications.length, 1);
     assert.throws(() => pkg.parseNotifications(small, { maxBytes: small.length - 1 }), /limit is/);
     assert.equal(pkg.parseNotifications(small, { maxDepth: 3 }).errors[0].kind, 'tooDeep');
+    const three = body([GOOD, GOOD, GOOD]);
+    assert.equal(pkg.parseNotifications(three, { maxItems: 3 }).notifications.length, 3);
+    try {
+      pkg.parseNotifications(three, { maxItems: 2 });
+      assert.ok(false, 'should throw');
+    } catch (e) {
+      assert.equal(e.kind, 'tooManyItems');
+      assert.equal(e.path, 'value');
+    }
   });
 
   t.test('a bad item does not hide the good ones', ({ pkg, assert }) => {
