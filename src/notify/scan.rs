@@ -130,14 +130,10 @@ impl<'a> Scanner<'a> {
             let b = self.b;
             // Eight bytes at a time while none is a quote, a backslash or a control character.
             while let Some(c) = b.get(i..i + 8) {
-                let v = u64::from(c[0])
-                    | u64::from(c[1]) << 8
-                    | u64::from(c[2]) << 16
-                    | u64::from(c[3]) << 24
-                    | u64::from(c[4]) << 32
-                    | u64::from(c[5]) << 40
-                    | u64::from(c[6]) << 48
-                    | u64::from(c[7]) << 56;
+                let Ok(word) = <&[u8; 8]>::try_from(c) else {
+                    break;
+                };
+                let v = u64::from_le_bytes(*word);
                 if special(v) {
                     break;
                 }
