@@ -184,10 +184,10 @@ pub fn parse_raw(body: &[u8], limits: &ParseLimits) -> Result<RawBatch, Error> {
 /// # Errors
 ///
 /// As [`parse_raw`]. After an error, what the sink received is meaningless.
-pub fn parse_into<S: EntrySink>(
+pub fn parse_into(
     body: &[u8],
     limits: &ParseLimits,
-    sink: &mut S,
+    sink: &mut dyn EntrySink,
 ) -> Result<(), Error> {
     if body.len() > limits.max_bytes {
         return Err(Error::new(
@@ -235,12 +235,12 @@ pub fn parse_into<S: EntrySink>(
     Ok(())
 }
 
-struct Parser<'a, 's, S> {
+struct Parser<'a, 's> {
     sc: Scanner<'a>,
     text: &'a str,
     max_depth: usize,
     max_items: usize,
-    sink: &'s mut S,
+    sink: &'s mut dyn EntrySink,
     /// The item being read (reused, so it is never moved).
     entry: RawEntry,
     /// The first envelope-level problem (reported once the syntax is known to be valid).
@@ -286,7 +286,7 @@ fn small_int(b: &[u8]) -> Option<i64> {
     Some(if digits.len() < b.len() { -v } else { v })
 }
 
-impl<'a, S: EntrySink> Parser<'a, '_, S> {
+impl<'a> Parser<'a, '_> {
     fn item_path(&self) -> String {
         match self.item {
             Some(index) => {

@@ -285,8 +285,16 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, JsValue> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| to_js_error(&crate::error::from_serde(e)))
+    // Plain serde_json (no path tracking): the JavaScript wrapper validates options itself,
+    // and path tracking would add its own copy of every decoder to the wasm.
+    serde_json::from_slice(bytes).map_err(|e| {
+        to_js_error(&Error::new(
+            ErrorKind::InvalidType {
+                detail: e.to_string(),
+            },
+            "",
+        ))
+    })
 }
 
 thread_local! {
