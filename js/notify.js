@@ -1,10 +1,11 @@
 // Call notifications: parseNotifications (Graph callback bodies -> typed entries with a transfer
 // event) and TransferTracker (one phase per transfer), over the sans-IO core in src/notify.
 //
-// Speed (PERFORMANCE.md): the body crosses into wasm as bytes (strings are written with the
-// native TextEncoder.encodeInto into a reused buffer), and one Uint32Array table comes back:
-// enum-like fields are small integers mapped through name tables read once, strings are byte
-// offsets that this file slices out of the caller's own text. resourceDataText is sliced lazily.
+// Speed (PERFORMANCE.md): the body is written straight into a reused buffer in wasm memory
+// (TextEncoder.encodeInto for text, set() for bytes), and wasm writes a table of integers into a
+// reused buffer that this file reads in place: enum-like fields are small integers mapped through
+// name tables read once, strings are byte offsets that this file slices out of the caller's own
+// text. resourceDataText is sliced lazily.
 import * as raw from '../pkg/graph_call_transfer.js';
 import { describe, makeError, utf8 } from './internal.js';
 
