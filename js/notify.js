@@ -37,7 +37,9 @@ function views() {
       memory = m;
     }
   }
-  if (u8.buffer !== memory.buffer) {
+  // Growing wasm memory detaches the old buffer (length 0), which is cheaper to test than
+  // reading memory.buffer.
+  if (u8.length === 0) {
     u8 = new Uint8Array(memory.buffer);
     u32 = new Uint32Array(memory.buffer);
     inView = u8.subarray(inPtr, inPtr + inCap);
