@@ -43,6 +43,7 @@ export type ErrorKind =
   | 'invalidHeaderValue'
   | 'misplacedField'
   | 'outOfRange'
+  | 'tokenUnavailable'
   | 'invalidUtf8'
   | 'invalidEnvelope'
   | 'tooDeep'
@@ -113,4 +114,7 @@ export interface TransferBody {
 
 /** Parses and validates a received transfer body (string or bytes) for `apiVersion` (default "v1.0"). */
 export function parseTransferBody(body: string | Uint8Array | ArrayBuffer | ArrayBufferView, apiVersion?: 'v1.0' | 'beta' | 'beta-2018'): TransferBody;
+
+export * from './auth.js';
+export * from './transport.js';
 export * from './notify.js';

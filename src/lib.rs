@@ -8,10 +8,13 @@
 //! no networking, no clock, no randomness and no JavaScript. Inputs are plain values and JSON text;
 //! outputs are plain data. The wasm-bindgen layer is a thin adapter over it.
 
+pub mod auth;
 pub mod error;
 pub mod model;
 pub mod notify;
 pub mod request;
+pub mod response;
+pub mod retry;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -25,3 +28,5 @@ pub use request::{
     build_from_json, validate_body, ApiVersion, Cloud, TransferBody, TransferOptions,
     TransferRequest, TransferRequestBuilder,
 };
+pub use response::{parse_transfer_response, GraphError, TransferAccepted, TransferResponse};
+pub use retry::{Decision, Outcome, RetryPolicy, StopReason};
