@@ -21,7 +21,12 @@ command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 # No sanitizer: the crate forbids unsafe code, so ASan adds cost and no coverage; overflow
 # checks and debug assertions stay on (-a).
 FLAGS=(-O -a --sanitizer none)
-cargo +nightly fuzz build "${FLAGS[@]}" >/dev/null 2>&1
+mkdir -p target
+if ! cargo +nightly fuzz build "${FLAGS[@]}" >target/build.log 2>&1; then
+  echo "fuzz build failed; see fuzz/target/build.log" >&2
+  tail -20 target/build.log >&2
+  exit 1
+fi
 
 status=0
 echo "| target | executions | exec/s | crashes | seconds |"
