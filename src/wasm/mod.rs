@@ -198,4 +198,5 @@ pub fn validate_transfer_body_raw(body: &[u8], api_version: &str) -> Result<(), 
 }
 
 mod auth;
+pub mod notify;
 mod transport;
