@@ -93,8 +93,6 @@ export async function startWorker({ persistDir, bindings }) {
     mf,
     /** A request on a fresh connection (see `request`). */
     fetch: (p, init) => request(url + p, init),
-    /** The global fetch (streamed bodies). */
-    rawFetch: (p, init) => fetch(url + p, init),
     dispose: () => mf.dispose(),
   };
 }
