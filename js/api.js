@@ -143,3 +143,4 @@ export function parseTransferBody(body, apiVersion = 'v1.0') {
   raw.validateTransferBodyRaw(bytes, apiVersion);
   return JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(bytes));
 }
+export * from './simulate.js';

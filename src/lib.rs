@@ -11,6 +11,7 @@
 pub mod error;
 pub mod model;
 pub mod request;
+pub mod simulate;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -121,3 +121,31 @@ pub(crate) fn utf8(json: &[u8]) -> Result<&str, Error> {
         )
     })
 }
+
+/// What the Graph simulator ([`crate::simulate`]) reads from a valid body.
+pub(crate) struct BodySummary {
+    pub client_context: Option<String>,
+    pub replaces_call_id: Option<String>,
+    pub to_phone: bool,
+}
+
+/// Validates `json` as [`validate_body`] does, then summarizes it (reusing the same view types,
+/// so the simulator adds no second JSON decoder to the wasm).
+pub(crate) fn summarize_body(json: &[u8], api_version: ApiVersion) -> Result<BodySummary, Error> {
+    validate_body(json, api_version)?;
+    let body: BodyView<'_> = parse_object(utf8(json)?)?;
+    let target = body.transfer_target.or(body.target);
+    let (replaces_call_id, to_phone) = match target {
+        Some(t) => (
+            t.replaces_call_id.map(|c| c.into_owned()),
+            t.identity
+                .is_some_and(|set| set.members.iter().any(|(name, _)| *name == "phone")),
+        ),
+        None => (None, false),
+    };
+    Ok(BodySummary {
+        client_context: body.client_context.map(|c| c.into_owned()),
+        replaces_call_id,
+        to_phone,
+    })
+}
