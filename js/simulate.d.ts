@@ -3,6 +3,7 @@
 /** How the simulated Graph treats a transfer request. */
 export type SimulatorScenario =
   | 'success'
+  | 'successAppTransferred'
   | 'successResultInfo'
   | 'failure'
   | 'duplicated'

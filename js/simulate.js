@@ -8,6 +8,7 @@ import { utf8, bytesOf, makeError, describe, toJson } from './internal.js';
 /** The scenario names, in the order of the Rust `Scenario::ALL`. */
 export const SIMULATOR_SCENARIOS = Object.freeze([
   'success',
+  'successAppTransferred',
   'successResultInfo',
   'failure',
   'duplicated',

@@ -31,12 +31,12 @@
 //!     seed: 7,
 //!     ..SimulationInput::default()
 //! };
-//! let notifications = simulate(Scenario::SuccessResultInfo, &input);
+//! let notifications = simulate(Scenario::Success, &input);
 //! let states: Vec<&str> = notifications.iter().map(|n| n.event.as_str()).collect();
 //! assert_eq!(states, ["transferring", "transferAccepted", "transferCompleted"]);
 //! assert!(notifications[2].body_json.contains(r#""subcode":7015"#));
 //! // Deterministic: the same input gives the same ids and bodies.
-//! assert_eq!(notifications, simulate(Scenario::SuccessResultInfo, &input));
+//! assert_eq!(notifications, simulate(Scenario::Success, &input));
 //! ```
 
 mod text;
@@ -50,11 +50,16 @@ pub use text::{http_date, iso_date_time};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Scenario {
-    /// Transferring, accepted, then the call is deleted with `terminationReason: AppTransferred`.
+    /// Transferring, accepted, then the call is deleted, in the completion form the docs show for
+    /// this kind of request: `terminationReason: AppTransferred` for a consultative transfer (and
+    /// always in the 2018 beta), `resultInfo {code 0, subcode 7015, message
+    /// GracefulTransferCompleted}` for a direct one.
     #[default]
     Success,
-    /// As [`Success`](Self::Success), but completion is signalled by `resultInfo {code 0,
-    /// subcode 7015, message GracefulTransferCompleted}` (the form of today's docs).
+    /// A success that always completes with `terminationReason: AppTransferred`.
+    SuccessAppTransferred,
+    /// A success that always completes with `resultInfo {code 0, subcode 7015, message
+    /// GracefulTransferCompleted}`.
     SuccessResultInfo,
     /// Transferring, then the call is back to `established` with `resultInfo {code 500,
     /// subCode 7000}` (7700 for a consultative transfer).
@@ -67,7 +72,7 @@ pub enum Scenario {
     /// A success whose target takes a long time (13 steps) to accept.
     SlowTarget,
     /// The first attempt is refused with `429 Too Many Requests` and `Retry-After`; a retry
-    /// (attempt 2 or later) succeeds as [`SuccessResultInfo`](Self::SuccessResultInfo).
+    /// (attempt 2 or later) succeeds as [`Success`](Self::Success).
     Throttled,
     /// Transferring, then nothing: the transfer never finishes.
     Stalled,
@@ -75,8 +80,9 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario, in declaration order.
-    pub const ALL: [Scenario; 8] = [
+    pub const ALL: [Scenario; 9] = [
         Self::Success,
+        Self::SuccessAppTransferred,
         Self::SuccessResultInfo,
         Self::Failure,
         Self::Duplicated,
@@ -90,6 +96,7 @@ impl Scenario {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Success => "success",
+            Self::SuccessAppTransferred => "successAppTransferred",
             Self::SuccessResultInfo => "successResultInfo",
             Self::Failure => "failure",
             Self::Duplicated => "duplicated",
@@ -324,19 +331,22 @@ fn notifications(
         }
         steps
     };
+    // The documented completion form: resultInfo 7015 for a direct transfer today.
+    let documented = !v2018 && facts.replaces_call_id.is_none();
     let mut plan: Vec<(u64, Step)> = match scenario {
-        Scenario::Success | Scenario::Duplicated => completed(false),
-        Scenario::SuccessResultInfo | Scenario::Throttled => completed(true),
+        Scenario::Success | Scenario::Duplicated | Scenario::Throttled => completed(documented),
+        Scenario::SuccessAppTransferred => completed(false),
+        Scenario::SuccessResultInfo => completed(true),
         Scenario::Failure => vec![(s, Transferring), (4 * s, Failed)],
         Scenario::OutOfOrder => {
-            let mut steps = completed(false);
+            let mut steps = completed(documented);
             // transferAccepted overtakes transferring.
             steps[0].1 = Accepted;
             steps[1] = (2 * s, Transferring);
             steps
         }
         Scenario::SlowTarget => {
-            let mut steps = completed(false);
+            let mut steps = completed(documented);
             let wait = SLOW_TARGET_STEPS * s;
             for (i, step) in steps.iter_mut().enumerate().skip(1) {
                 step.0 = wait + (i as u64) * s;
