@@ -20,6 +20,16 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
+    if std::env::var("ONLY_BODY").is_ok() {
+        let body = br#"{"transferTarget":{"identity":{"user":{"id":"u"}}}}"#;
+        time("validate_body", n, || {
+            usize::from(
+                graph_call_transfer::validate_body(body, graph_call_transfer::ApiVersion::V1)
+                    .is_ok(),
+            )
+        });
+        return;
+    }
     if std::env::var("ONLY_BUILD").is_ok() {
         time("build_from_json", n, || {
             graph_call_transfer::build_from_json(input)
