@@ -143,4 +143,5 @@ export function parseTransferBody(body, apiVersion = 'v1.0') {
   raw.validateTransferBodyRaw(bytes, apiVersion);
   return JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(bytes));
 }
+export * from './auth.js';
 export * from './simulate.js';

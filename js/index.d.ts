@@ -109,4 +109,5 @@ export interface TransferBody {
 /** Parses and validates a received transfer body (string or bytes) for `apiVersion` (default "v1.0"). */
 export function parseTransferBody(body: string | Uint8Array | ArrayBuffer | ArrayBufferView, apiVersion?: 'v1.0' | 'beta' | 'beta-2018'): TransferBody;
 
+export * from './auth.js';
 export * from './simulate.js';

@@ -34,11 +34,11 @@ detect_wasm_mode() {
 wasm_cargo() {
   local sub="$1"; shift
   if [ "$WASM_MODE" = rustup ]; then
-    cargo "$sub" --target wasm32-unknown-unknown "$@"
+    RUSTFLAGS="${RUSTFLAGS:-} ${WASM_EXTRA_RUSTFLAGS:-}" cargo "$sub" --target wasm32-unknown-unknown "$@"
   else
     PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 \
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$DEBIAN_LD" \
-      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort ${WASM_EXTRA_RUSTFLAGS:-}" \
       /usr/bin/cargo "$sub" --target wasm32-unknown-unknown --target-dir "$ROOT/target/wasm-debian" \
       -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
   fi

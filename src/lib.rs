@@ -8,6 +8,7 @@
 //! no networking, no clock, no randomness and no JavaScript. Inputs are plain values and JSON text;
 //! outputs are plain data. The wasm-bindgen layer is a thin adapter over it.
 
+pub mod auth;
 pub mod error;
 pub mod model;
 pub mod request;
