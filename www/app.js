@@ -296,7 +296,7 @@ function onNotification(data) {
 }
 
 function onRequest(data) {
-  const c = card(data.callId, { apiVersion: data.apiVersion, scenario: data.scenario });
+  const c = card(data.callId, { apiVersion: data.apiVersion, scenario: data.scenario, transferId: data.transferId });
   addLine(c, { label: `simulator answered HTTP ${data.status}`, detail: `attempt ${data.attempt}${data.responseText ? '' : ''}`, raw: data.responseText || undefined, kind: 'http' });
 }
 
@@ -380,6 +380,15 @@ function connectStream() {
   });
   source.addEventListener('request', (e) => onRequest(JSON.parse(e.data)));
   source.addEventListener('notification', (e) => onNotification(JSON.parse(e.data)));
+  source.addEventListener('bot', (e) => {
+    const d = JSON.parse(e.data);
+    const callId = d.callIds?.[0] ?? [...cards.values()].find((c) => c.info.transferId === d.transferId)?.callId;
+    if (!callId) return;
+    const c = card(callId);
+    const label = d.verified === true ? 'sample bot: token verified' : d.verified === false ? `sample bot refused it: ${d.kind}` : 'sample bot: token not checked';
+    const detail = d.verified === true ? `iss ${d.claims.iss} · tid ${d.claims.tid} · answered ${d.status}` : `${d.reason ?? ''} · answered ${d.status}`;
+    addLine(c, { label, detail, kind: d.verified === false ? 'bad' : 'http' });
+  });
   source.addEventListener('callback', (e) => {
     const d = JSON.parse(e.data);
     const c = card(d.callId);
@@ -421,6 +430,10 @@ function init() {
   $('copyCurl').addEventListener('click', () => current.request && copy(curlOf(current.request, destination() === 'simulator' ? 'simulator' : ''), 'The curl command'));
   $('copyJs').addEventListener('click', () => copy($('js').textContent, 'The JavaScript'));
   $('saveSettings').addEventListener('click', saveSettings);
+  $('useSampleBot').addEventListener('click', () => {
+    $('callbackUrl').value = `${location.origin}/bot/callback`;
+    saveSettings();
+  });
   if (!hasParser || !hasTracker) {
     const note = $('parser-note');
     note.hidden = false;

@@ -219,6 +219,46 @@ export function createSimulator(pkg, options = {}) {
     return { status: sim.status, headers: sim.headers, body: sim.bodyText };
   }
 
+  /**
+   * A sample bot callback endpoint (POST /bot/callback) built on the package: verifies the bearer
+   * token with verifyCallbackToken against the simulator's JWKS and the configured app id, parses
+   * the body with parseNotifications, answers 202 (or 401/403), and reports what it saw as a `bot`
+   * event. Point the callback URL at it to watch callback authentication end to end.
+   */
+  async function sampleBot(req) {
+    const body = await readBody(req, MAX_BODY);
+    const messageId = req.headers['x-microsoft-skype-message-id'] ?? null;
+    const report = { messageId, transferId: req.headers['x-microsoft-skype-chain-id'] ?? null };
+    let status = 202;
+    if (typeof pkg.verifyCallbackToken !== 'function') {
+      report.verified = null;
+      report.reason = 'this build of the package has no verifyCallbackToken';
+    } else {
+      try {
+        const claims = await pkg.verifyCallbackToken(req.headers.authorization, { appId: config.appId, jwks });
+        report.verified = true;
+        report.claims = { iss: claims.iss, aud: claims.aud, tid: claims.tid, exp: claims.exp };
+      } catch (error) {
+        report.verified = false;
+        report.kind = error.kind ?? 'error';
+        report.reason = String(error.message);
+        status = error.kind === 'missingToken' ? 401 : 403;
+      }
+    }
+    if (status === 202 && body !== null && typeof pkg.parseNotifications === 'function') {
+      try {
+        const parsed = pkg.parseNotifications(body);
+        report.callIds = [...new Set(parsed.notifications.map((n) => n.callId).filter(Boolean))];
+        report.events = parsed.notifications.map((n) => n.transfer);
+      } catch (error) {
+        report.parseError = String(error.message);
+      }
+    }
+    report.status = status;
+    broadcast('bot', report);
+    return status === 202 ? { status } : graphError(status, status === 401 ? 'Unauthorized' : 'Forbidden', report.reason);
+  }
+
   function send(res, { status, headers = {}, body = '' }) {
     res.writeHead(status, { ...CORS_HEADERS, 'cache-control': 'no-store', ...headers });
     res.end(body);
@@ -258,6 +298,10 @@ export function createSimulator(pkg, options = {}) {
         return true;
       }
       send(res, await transfer(req, match, route));
+      return true;
+    }
+    if (path === '/bot/callback' && req.method === 'POST') {
+      send(res, await sampleBot(req));
       return true;
     }
     if (!path.startsWith('/simulator/')) return false;

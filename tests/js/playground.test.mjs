@@ -179,6 +179,30 @@ describe('playground in Chromium', () => {
     await page.close();
   });
 
+  test('callback authentication end to end: the sample bot verifies good tokens and refuses a wrong audience', { skip: typeof pkg.verifyCallbackToken !== 'function' && 'verifyCallbackToken is not in this build' }, async () => {
+    const { page, problems } = await openPage();
+    try {
+      await page.click('#settings summary');
+      await page.selectOption('#tokenFlavour', 'valid');
+      await page.click('#useSampleBot');
+      await page.waitForFunction(() => document.getElementById('settings-status').textContent === 'Saved.', null, { timeout: TIMEOUT });
+      await page.fill('#callId', 'e2e-bot-ok');
+      await page.click('#send');
+      await waitForPhase(page, 'e2e-bot-ok', 'completed');
+      await page.waitForFunction(() => document.querySelector('.transfer[data-call-id="e2e-bot-ok"]')?.textContent.includes('sample bot: token verified'), null, { timeout: TIMEOUT });
+      await page.selectOption('#tokenFlavour', 'wrongAudience');
+      await page.click('#saveSettings');
+      await page.fill('#callId', 'e2e-bot-refused');
+      await page.click('#send');
+      await page.waitForFunction(() => document.querySelector('.transfer[data-call-id="e2e-bot-refused"]')?.textContent.includes('sample bot refused it: wrongAudience'), null, { timeout: TIMEOUT });
+      await page.screenshot({ path: path.join(OUT, 'sample-bot.png'), fullPage: true });
+    } finally {
+      await page.evaluate(() => fetch('/simulator/config', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ callbackUrl: null, token: 'valid' }) }).then((r) => r.text()));
+    }
+    assert.deepEqual(problems.filter((p) => !/status of 40[13]/.test(p)), []);
+    await page.close();
+  });
+
   test('keyboard only: labelled controls, Tab reaches Send, Enter sends', async () => {
     const { page, problems } = await openPage();
     // Every visible form control has a label.

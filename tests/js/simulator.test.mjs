@@ -376,6 +376,31 @@ describe('the playground server', () => {
     }
   });
 
+  test('the sample bot at /bot/callback verifies the token with the package and refuses bad ones', { skip: typeof pkg.verifyCallbackToken !== 'function' && 'verifyCallbackToken is not in this build' }, async () => {
+    const bots = () => events.filter((e) => e.event === 'bot').map((e) => e.data);
+    try {
+      for (const [token, verified, kind, status] of [['valid', true, undefined, 202], ['expired', false, 'expired', 403], ['wrongAudience', false, 'wrongAudience', 403], ['none', false, 'missingToken', 401]]) {
+        const before = bots().length;
+        let r = await post('/simulator/config', { callbackUrl: `${base}/bot/callback`, token });
+        assert.equal(r.status, 200);
+        await r.arrayBuffer();
+        r = await post(`/sim/stalled/v1.0/communications/calls/node-bot-${token}/transfer`, USER_BODY);
+        await r.arrayBuffer();
+        await until(() => bots().length > before, 5000, `the sample bot's report for ${token}`);
+        const report = bots()[before];
+        assert.equal(report.verified, verified, token);
+        assert.equal(report.kind, kind, token);
+        assert.equal(report.status, status, token);
+        if (verified && typeof pkg.parseNotifications === 'function') assert.deepEqual(report.callIds, [`node-bot-${token}`]);
+        await until(() => events.some((e) => e.event === 'callback' && e.data.callId === `node-bot-${token}`), 5000, 'the callback event');
+        assert.equal(events.find((e) => e.event === 'callback' && e.data.callId === `node-bot-${token}`).data.status, status);
+      }
+    } finally {
+      const r = await post('/simulator/config', { callbackUrl: null, token: 'valid' });
+      await r.arrayBuffer();
+    }
+  });
+
   test('a second playground can run beside the first, and close() stops the timers', async () => {
     const other = await startPlayground({ port: 0, stepMs: 5000 });
     assert.notEqual(other.port, pg.port);
