@@ -345,6 +345,11 @@ async function send(event) {
     setPhase(c, 'requested');
   }
   requestIdForPreview = null;
+  $('sent').innerHTML = '';
+  const link = document.createElement('a');
+  link.href = '#timeline-heading';
+  link.textContent = `Sent call ${callId}: follow it in the timeline`;
+  $('sent').append(link);
   const http = c.li.querySelector('.http');
   http.textContent = 'Sending…';
   try {
