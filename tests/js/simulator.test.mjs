@@ -321,10 +321,11 @@ describe('the playground server', () => {
       assert.equal(openid.jwks_uri, `${base}/simulator/jwks`);
       assert.equal(openid.issuer, 'https://graph.microsoft.com');
       const sent = notificationsOf('node-callback');
-      for (const [i, cb] of received.entries()) {
+      // Callbacks are concurrent POSTs, so they may arrive in any order (as with Graph): match by message id.
+      assert.deepEqual(received.map((cb) => cb.headers['x-microsoft-skype-message-id']).sort(), sent.map((n) => n.messageId).sort());
+      for (const cb of received) {
         assert.equal(cb.headers['content-type'], 'application/json');
-        assert.equal(cb.headers['x-microsoft-skype-message-id'], sent[i].messageId);
-        assert.equal(cb.body, sent[i].bodyText);
+        assert.equal(cb.body, sent.find((n) => n.messageId === cb.headers['x-microsoft-skype-message-id']).bodyText);
         const [scheme, token] = cb.headers.authorization.split(' ');
         assert.equal(scheme, 'Bearer');
         const [h, p, s] = token.split('.');
