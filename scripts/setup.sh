@@ -29,7 +29,11 @@ if [ "$WASM_MODE" = debian ]; then
   fi
   log "wasm toolchain: Debian $(/usr/bin/rustc --version), build-std, linker $DEBIAN_LD"
 else
-  log "wasm toolchain: rustup with the wasm32-unknown-unknown target"
+  if [ ! -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+    # Optional: with rust-src, std is rebuilt for size (smaller wasm). Never wait long for it.
+    timeout 60 rustup component add rust-src >/dev/null 2>&1 || log "rust-src not available; building with the prebuilt std"
+  fi
+  log "wasm toolchain: rustup with the wasm32-unknown-unknown target$([ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ] && echo ', std rebuilt for size')"
 fi
 
 # 2. wasm-bindgen-cli, exactly the version of the wasm-bindgen crate in Cargo.lock.

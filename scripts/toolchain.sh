@@ -33,7 +33,14 @@ detect_wasm_mode() {
 # Runs cargo for the wasm32 target with the right toolchain and flags: "$@" are extra cargo args.
 wasm_cargo() {
   local sub="$1"; shift
-  if [ "$WASM_MODE" = rustup ]; then
+  if [ "$WASM_MODE" = rustup ] && [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+    # rust-src is installed: rebuild std for size too, as the Debian route does (RUSTC_BOOTSTRAP
+    # unlocks -Z flags on stable; a separate target dir keeps native builds untouched).
+    RUSTC_BOOTSTRAP=1 \
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort ${WASM_EXTRA_RUSTFLAGS:-}" \
+      cargo "$sub" --target wasm32-unknown-unknown --target-dir "$ROOT/target/wasm-rustup" \
+      -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
+  elif [ "$WASM_MODE" = rustup ]; then
     RUSTFLAGS="${RUSTFLAGS:-} ${WASM_EXTRA_RUSTFLAGS:-}" cargo "$sub" --target wasm32-unknown-unknown "$@"
   else
     PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 \
@@ -45,5 +52,11 @@ wasm_cargo() {
 }
 
 wasm_target_dir() {
-  if [ "$WASM_MODE" = rustup ]; then echo "$ROOT/target"; else echo "$ROOT/target/wasm-debian"; fi
+  if [ "$WASM_MODE" = debian ]; then
+    echo "$ROOT/target/wasm-debian"
+  elif [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+    echo "$ROOT/target/wasm-rustup"
+  else
+    echo "$ROOT/target"
+  fi
 }
