@@ -271,18 +271,27 @@ function onNotification(data) {
       addLine(c, { label: 'unparsable notification', detail: error.message, raw, kind: 'bad' });
       return;
     }
+    // Feed the tracker first, so that each line can say what the tracker made of it.
+    let transitions = [];
+    let verdict = '';
+    if (tracker) {
+      if (tracker.phase(data.callId) === null) applyTransitions(tracker.register(data.callId, { now: Date.now() }));
+      const before = tracker.get(data.callId);
+      transitions = tracker.observe(parsed, { messageId: data.messageId, now: Date.now() });
+      const after = tracker.get(data.callId);
+      if (before && after) {
+        if (after.duplicates > before.duplicates) verdict = ' · the tracker ignored it (duplicate)';
+        else if (after.late > before.late) verdict = ' · the tracker ignored it (late)';
+        if (after.duplicates || after.late) c.li.querySelector('.meta').dataset.counts = `${after.duplicates} duplicate, ${after.late} late`;
+      }
+    }
     for (const n of parsed.notifications) {
       const what = n.transfer ?? 'no transfer event';
-      const detail = `${n.changeType ?? '?'} · state ${n.state ?? '—'}${n.terminationReason ? ` · ${n.terminationReason}` : ''}${describeResult(n.resultInfo)}${tags}`;
+      const detail = `${n.changeType ?? '?'} · state ${n.state ?? '—'}${n.terminationReason ? ` · ${n.terminationReason}` : ''}${describeResult(n.resultInfo)}${tags}${verdict}`;
       addLine(c, { label: what, detail, raw, kind: 'notification' });
     }
     for (const e of parsed.errors) addLine(c, { label: 'bad item', detail: e.message, kind: 'bad' });
-    if (tracker) {
-      if (tracker.phase(data.callId) === null) applyTransitions(tracker.register(data.callId, { now: Date.now() }));
-      applyTransitions(tracker.observe(parsed, { messageId: data.messageId, now: Date.now() }));
-      const state = tracker.get(data.callId);
-      if (state && (state.duplicates || state.late)) c.li.querySelector('.meta').dataset.counts = `${state.duplicates} duplicate, ${state.late} late`;
-    }
+    applyTransitions(transitions);
   } else {
     const body = JSON.parse(data.bodyText);
     for (const item of body.value ?? []) {

@@ -137,6 +137,7 @@ describe('playground in Chromium', () => {
       if (c.scenario === 'throttled') assert.match(await page.textContent(cardSel), /HTTP 202 after 2 attempts|simulator answered HTTP 202/);
       if (c.scenario === 'duplicated' && hasTracker) {
         await page.waitForFunction((sel) => /duplicate/.test(document.querySelector(`${sel} .meta`).dataset.counts ?? ''), cardSel, { timeout: TIMEOUT });
+        assert.match(await page.textContent(cardSel), /redelivered: same message id\) · the tracker ignored it \(duplicate\)/);
       }
       if (c.scenario === 'stalled') {
         // Stays there: nothing else arrives.
