@@ -402,6 +402,29 @@ describe('the playground server', () => {
     }
   });
 
+  test('a reconnecting stream client gets the events it missed (Last-Event-ID)', async () => {
+    // Three refused requests: three `request` events and nothing else.
+    for (const n of [1, 2, 3]) {
+      const r = await post(`/v1.0/communications/calls/node-replay-${n}/transfer`, '{}');
+      assert.equal(r.status, 400);
+      await r.arrayBuffer();
+    }
+    await until(() => events.some((e) => e.event === 'request' && e.data.callId === 'node-replay-3'), 5000, 'the third request event');
+    const first = events.find((e) => e.event === 'request' && e.data.callId === 'node-replay-1');
+    const response = await fetch(`${base}/simulator/events`, { headers: { 'last-event-id': String(Number(first.id) - 1) } });
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    const deadline = Date.now() + 5000;
+    while (!text.includes('node-replay-3') && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    await reader.cancel();
+    const replayed = [...text.matchAll(/"callId":"(node-replay-\d)"/g)].map((m) => m[1]);
+    assert.deepEqual(replayed, ['node-replay-1', 'node-replay-2', 'node-replay-3']);
+  });
+
   test('a second playground can run beside the first, and close() stops the timers', async () => {
     const other = await startPlayground({ port: 0, stepMs: 5000 });
     assert.notEqual(other.port, pg.port);
