@@ -170,7 +170,7 @@ function update() {
   $('preview').classList.toggle('invalid', !current.request);
   const { clientRequestId: _omit, ...forJs } = options;
   $('curl').textContent = current.request ? curlOf(current.request, sim ? 'simulator' : '') : '';
-  $('js').textContent = jsOf(sim ? forJs : { ...forJs });
+  $('js').textContent = jsOf(forJs);
 }
 
 // ---------------------------------------------------------------------------------------------
