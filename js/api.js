@@ -144,4 +144,5 @@ export function parseTransferBody(body, apiVersion = 'v1.0') {
   return JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(bytes));
 }
 export * from './auth.js';
+export * from './transport.js';
 export * from './simulate.js';

@@ -42,7 +42,8 @@ export type ErrorKind =
   | 'invalidBaseUrl'
   | 'invalidHeaderValue'
   | 'misplacedField'
-  | 'outOfRange';
+  | 'outOfRange'
+  | 'tokenUnavailable';
 
 /** An error thrown by this package: `name` is "GraphCallTransferError". */
 export interface GraphCallTransferError extends Error {
@@ -110,4 +111,5 @@ export interface TransferBody {
 export function parseTransferBody(body: string | Uint8Array | ArrayBuffer | ArrayBufferView, apiVersion?: 'v1.0' | 'beta' | 'beta-2018'): TransferBody;
 
 export * from './auth.js';
+export * from './transport.js';
 export * from './simulate.js';

@@ -12,6 +12,8 @@ pub mod auth;
 pub mod error;
 pub mod model;
 pub mod request;
+pub mod response;
+pub mod retry;
 pub mod simulate;
 
 #[cfg(target_arch = "wasm32")]
@@ -26,3 +28,5 @@ pub use request::{
     build_from_json, validate_body, ApiVersion, Cloud, TransferBody, TransferOptions,
     TransferRequest, TransferRequestBuilder,
 };
+pub use response::{parse_transfer_response, GraphError, TransferAccepted, TransferResponse};
+pub use retry::{Decision, Outcome, RetryPolicy, StopReason};

@@ -1,0 +1,550 @@
+//! Interpreting Graph's answer to a transfer: success, or a typed [`GraphError`].
+//!
+//! Sans-IO: the caller hands over the status, the headers and the body bytes it received, plus the
+//! current time (only used to turn a `Retry-After` HTTP date into a delay). Nothing here sends,
+//! sleeps or reads a clock.
+//!
+//! ```
+//! use graph_call_transfer::response::{parse_transfer_response, TransferResponse};
+//!
+//! let body = br#"{"error":{"code":"itemNotFound","message":"Call not found",
+//!     "innerError":{"date":"2026-11-27T12:00:00","request-id":"r-1","client-request-id":"c-1"}}}"#;
+//! let response = parse_transfer_response(404, [("content-type", "application/json")], body, 0);
+//! let TransferResponse::Failed(error) = response else { panic!("a 404 is an error") };
+//! assert_eq!(error.code, "itemNotFound");
+//! assert_eq!(error.request_id.as_deref(), Some("r-1"));
+//!
+//! let accepted = parse_transfer_response(202, [("request-id", "r-2")], b"", 0);
+//! assert!(matches!(accepted, TransferResponse::Accepted(ok) if ok.request_id.as_deref() == Some("r-2")));
+//! ```
+
+mod http_date;
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+pub use http_date::{parse_http_date, parse_retry_after, RETRY_AFTER_MAX_SECS};
+
+use crate::model::CommsOperation;
+
+/// The most characters of a non-JSON error body quoted in [`GraphError::message`].
+pub const BODY_EXCERPT_MAX_CHARS: usize = 200;
+
+/// How Graph answered a transfer request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TransferResponse {
+    /// `202 Accepted` (v1.0 and beta today), or `200 OK` with a `commsOperation` (the 2018 beta).
+    Accepted(TransferAccepted),
+    /// Anything else.
+    Failed(GraphError),
+}
+
+/// A transfer Graph accepted. The transfer itself then proceeds asynchronously and its outcome
+/// arrives as notifications on the bot's callback URL.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferAccepted {
+    /// The HTTP status: 202, or 200 for the 2018 beta.
+    pub status: u16,
+    /// The operation Graph returned (the 2018 beta always, today's API never so far).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<CommsOperation>,
+    /// The `request-id` response header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The `client-request-id` response header (Graph echoes the one sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
+}
+
+/// An error answer from Graph (or from something in front of it, such as a gateway that sent an
+/// HTML page), with what Graph's error body and headers said.
+///
+/// Graph's error body is `{"error":{"code","message","innerError":{"date","request-id",
+/// "client-request-id"}}}`; both `innerError` and `innererror` are accepted. Fields missing from
+/// the body fall back to the response headers (`request-id`, `client-request-id`, `Date`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphError {
+    /// The HTTP status.
+    pub status: u16,
+    /// Graph's error code (such as `itemNotFound`, `InvalidAuthenticationToken`), or, when the body
+    /// carries none, a camelCase name of the status (`badGateway`, `http418`).
+    pub code: String,
+    /// Graph's message, or a description of the status and of the body that came instead.
+    pub message: String,
+    /// The request id (`innerError["request-id"]` or the `request-id` header).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The client request id (`innerError["client-request-id"]` or the header).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
+    /// When Graph handled the request (`innerError.date`, or the `Date` header).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The delay `Retry-After` asked for, in milliseconds, when the header was present and valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
+    /// The `innerError` object as Graph sent it (it may hold more than the fields above).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inner_error: Option<Map<String, Value>>,
+}
+
+impl fmt::Display for GraphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "graph answered {} {}: {}",
+            self.status, self.code, self.message
+        )
+    }
+}
+
+impl std::error::Error for GraphError {}
+
+/// Interprets Graph's answer to a transfer request.
+///
+/// `headers` are name/value pairs (names compared case-insensitively), `body` the raw body bytes
+/// (empty when there was none), `now_ms` the current time in milliseconds since the Unix epoch
+/// (used only for a `Retry-After` given as an HTTP date).
+///
+/// Success is `202`, or `200` whose body is a `commsOperation` (a JSON object with a non-null
+/// `id` or `status`, or a `commsOperation` `@odata.type`). Everything else, including a `200` or
+/// `204` without an operation, is a [`GraphError`]: a non-JSON or empty body still gives a code
+/// named after the status and a message quoting the start of the body (an HTML page's `<title>`).
+///
+/// This is [`summarize_transfer_response`] plus decoding the operation and `innerError` into
+/// owned, typed values.
+pub fn parse_transfer_response<'a, I>(
+    status: u16,
+    headers: I,
+    body: &'a [u8],
+    now_ms: u64,
+) -> TransferResponse
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
+    let summary = summarize_transfer_response(status, headers, body, now_ms);
+    let owned = |value: Option<Cow<'_, str>>| value.map(Cow::into_owned);
+    if summary.accepted {
+        return TransferResponse::Accepted(TransferAccepted {
+            status,
+            operation: summary
+                .operation
+                .and_then(|raw| serde_json::from_str(raw.get()).ok()),
+            request_id: owned(summary.request_id),
+            client_request_id: owned(summary.client_request_id),
+        });
+    }
+    TransferResponse::Failed(GraphError {
+        status,
+        code: summary.code.into_owned(),
+        message: summary.message.into_owned(),
+        request_id: owned(summary.request_id),
+        client_request_id: owned(summary.client_request_id),
+        date: owned(summary.date),
+        retry_after_ms: summary.retry_after_ms,
+        inner_error: summary
+            .inner_error
+            .and_then(|raw| serde_json::from_str(raw.get()).ok()),
+    })
+}
+
+/// The interpretation of a response, borrowing from it: what [`parse_transfer_response`] decides,
+/// with the operation and `innerError` left as raw JSON text.
+///
+/// This is the form the wasm layer hands to JavaScript ([`to_json`](Self::to_json)): the raw
+/// parts are copied verbatim, so no JSON tree is built in wasm and `JSON.parse` builds the objects
+/// natively.
+#[derive(Debug, Clone)]
+pub struct ResponseSummary<'a> {
+    /// Whether Graph accepted the transfer.
+    pub accepted: bool,
+    /// The HTTP status.
+    pub status: u16,
+    /// For an error, as in [`GraphError::code`]; empty when accepted.
+    pub code: Cow<'a, str>,
+    /// For an error, as in [`GraphError::message`]; empty when accepted.
+    pub message: Cow<'a, str>,
+    /// As in [`GraphError::request_id`] (only the header when accepted).
+    pub request_id: Option<Cow<'a, str>>,
+    /// As in [`GraphError::client_request_id`] (only the header when accepted).
+    pub client_request_id: Option<Cow<'a, str>>,
+    /// For an error, as in [`GraphError::date`].
+    pub date: Option<Cow<'a, str>>,
+    /// For an error, as in [`GraphError::retry_after_ms`].
+    pub retry_after_ms: Option<u64>,
+    /// For an error, the `innerError` (or `innererror`) object, verbatim.
+    pub inner_error: Option<&'a RawValue>,
+    /// When accepted with a commsOperation body: the body, verbatim.
+    pub operation: Option<&'a RawValue>,
+}
+
+impl ResponseSummary<'_> {
+    /// The summary as one compact JSON object with camelCase names, omitting absent and empty
+    /// fields; `innerError` and `operation` are the body's own JSON text.
+    ///
+    /// ```
+    /// use graph_call_transfer::response::summarize_transfer_response;
+    ///
+    /// let body = br#"{"error":{"code":"Forbidden","message":"No \"Calls\" permission","innerError":{"date":"d"}}}"#;
+    /// let summary = summarize_transfer_response(403, [("Retry-After", "5")], body, 0);
+    /// assert_eq!(
+    ///     summary.to_json(),
+    ///     r#"{"accepted":false,"status":403,"code":"Forbidden","message":"No \"Calls\" permission","date":"d","retryAfterMs":5000,"innerError":{"date":"d"}}"#
+    /// );
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(128);
+        out.push_str(if self.accepted {
+            "{\"accepted\":true,\"status\":"
+        } else {
+            "{\"accepted\":false,\"status\":"
+        });
+        out.push_str(&self.status.to_string());
+        let strings = [
+            ("code", Some(&self.code).filter(|c| !c.is_empty())),
+            ("message", Some(&self.message).filter(|m| !m.is_empty())),
+            ("requestId", self.request_id.as_ref()),
+            ("clientRequestId", self.client_request_id.as_ref()),
+            ("date", self.date.as_ref()),
+        ];
+        for (name, value) in strings {
+            if let Some(value) = value {
+                push_key(&mut out, name);
+                // Serializing a `&str` cannot fail.
+                out.push_str(&serde_json::to_string(value.as_ref()).unwrap_or_default());
+            }
+        }
+        if let Some(ms) = self.retry_after_ms {
+            push_key(&mut out, "retryAfterMs");
+            out.push_str(&ms.to_string());
+        }
+        for (name, raw) in [
+            ("innerError", self.inner_error),
+            ("operation", self.operation),
+        ] {
+            if let Some(raw) = raw {
+                push_key(&mut out, name);
+                out.push_str(raw.get());
+            }
+        }
+        out.push('}');
+        out
+    }
+}
+
+fn push_key(out: &mut String, name: &str) {
+    out.push_str(",\"");
+    out.push_str(name);
+    out.push_str("\":");
+}
+
+/// Interprets a response like [`parse_transfer_response`], borrowing from it instead of decoding
+/// the operation and `innerError`.
+pub fn summarize_transfer_response<'a, I>(
+    status: u16,
+    headers: I,
+    body: &'a [u8],
+    now_ms: u64,
+) -> ResponseSummary<'a>
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
+    let mut summary = ResponseSummary {
+        accepted: false,
+        status,
+        code: Cow::Borrowed(""),
+        message: Cow::Borrowed(""),
+        request_id: None,
+        client_request_id: None,
+        date: None,
+        retry_after_ms: None,
+        inner_error: None,
+        operation: None,
+    };
+    let mut retry_after = None;
+    for (name, value) in headers {
+        let slot = if name.eq_ignore_ascii_case("request-id") {
+            &mut summary.request_id
+        } else if name.eq_ignore_ascii_case("client-request-id") {
+            &mut summary.client_request_id
+        } else if name.eq_ignore_ascii_case("date") {
+            &mut summary.date
+        } else if name.eq_ignore_ascii_case("retry-after") {
+            &mut retry_after
+        } else {
+            continue;
+        };
+        let value = value.trim();
+        if slot.is_none() && !value.is_empty() {
+            *slot = Some(Cow::Borrowed(value));
+        }
+    }
+
+    if status == 202 || status == 200 {
+        summary.operation = comms_operation(body);
+        if status == 202 || summary.operation.is_some() {
+            summary.accepted = true;
+            summary.date = None;
+            return summary;
+        }
+    }
+
+    summary.retry_after_ms = retry_after
+        .as_deref()
+        .and_then(|v| parse_retry_after(v, now_ms));
+    let from_headers = (
+        summary.request_id.take(),
+        summary.client_request_id.take(),
+        summary.date.take(),
+    );
+    match std::str::from_utf8(body).ok().and_then(members) {
+        Some(top) => match top.error {
+            Some(error) => match members(error.get()) {
+                Some(error) => {
+                    summary.code = text(error.code).unwrap_or_default();
+                    summary.message = text(error.message).unwrap_or_default();
+                    summary.inner_error = [error.inner_error, error.inner_error_lowercase]
+                        .into_iter()
+                        .flatten()
+                        .find(|raw| raw.get().starts_with('{'));
+                    if let Some(inner) = summary.inner_error.and_then(|raw| members(raw.get())) {
+                        summary.request_id = text(inner.request_id);
+                        summary.client_request_id = text(inner.client_request_id);
+                        summary.date = text(inner.date);
+                    }
+                }
+                // `{"error": "invalid_request"}` (OAuth style).
+                None => summary.message = text(Some(error)).unwrap_or_default(),
+            },
+            // `{"message": ...}` from a proxy, or some other JSON object.
+            None => {
+                summary.message = text(top.message)
+                    .unwrap_or_else(|| described(status, "an unexpected JSON body").into());
+            }
+        },
+        None if body.trim_ascii_start().starts_with(b"[") => {
+            summary.message = described(status, "an unexpected JSON body").into();
+        }
+        None => summary.message = described(status, &body_description(body)).into(),
+    }
+    if summary.code.trim().is_empty() {
+        summary.code = status_code_name(status).into();
+    }
+    if summary.message.trim().is_empty() {
+        summary.message = described(status, "no error message").into();
+    }
+    summary.request_id = summary.request_id.take().or(from_headers.0);
+    summary.client_request_id = summary.client_request_id.take().or(from_headers.1);
+    summary.date = summary.date.take().or(from_headers.2);
+    summary
+}
+
+/// The members this module reads, at any level of a body (the top level, `error`, `innerError`,
+/// an operation). One struct for all levels keeps a single decoder in the wasm. Members are kept
+/// raw and read leniently, so one of an unexpected type is ignored instead of losing the rest.
+#[derive(Deserialize)]
+struct Members<'a> {
+    #[serde(borrow, default)]
+    error: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    code: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    message: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "innerError")]
+    inner_error: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "innererror")]
+    inner_error_lowercase: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "request-id")]
+    request_id: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "client-request-id")]
+    client_request_id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    date: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "@odata.type")]
+    odata_type: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    status: Option<&'a RawValue>,
+}
+
+/// Decodes `json` when it is a JSON object (`from_str`, like the crate's other decoders: a second
+/// reader type would duplicate the JSON decoder in the wasm).
+fn members(json: &str) -> Option<Members<'_>> {
+    if !json.trim_start().starts_with('{') {
+        return None;
+    }
+    serde_json::from_str(json).ok()
+}
+
+/// A raw JSON string as text (borrowed when it has no escapes); `None` for other JSON values and
+/// for blank strings.
+fn text(raw: Option<&RawValue>) -> Option<Cow<'_, str>> {
+    let json = raw?.get();
+    let inner = json.strip_prefix('"')?.strip_suffix('"')?;
+    let value = if inner.contains('\\') {
+        Cow::Owned(serde_json::from_str::<String>(json).ok()?)
+    } else {
+        Cow::Borrowed(inner)
+    };
+    (!value.trim().is_empty()).then_some(value)
+}
+
+/// Whether `body` is a JSON object that looks like a `commsOperation`: it has a non-null `id` or
+/// `status`, or an `@odata.type` ending in `commsOperation`.
+///
+/// ```
+/// use graph_call_transfer::response::is_comms_operation;
+///
+/// assert!(is_comms_operation(br#"{"id":"op-1","status":"Running"}"#));
+/// assert!(is_comms_operation(br##"{"@odata.type":"#microsoft.graph.commsOperation"}"##));
+/// assert!(!is_comms_operation(br#"{"id":null,"value":[]}"#));
+/// assert!(!is_comms_operation(b"<html>"));
+/// ```
+pub fn is_comms_operation(body: &[u8]) -> bool {
+    comms_operation(body).is_some()
+}
+
+/// The body as raw JSON, when it is a commsOperation.
+fn comms_operation(body: &[u8]) -> Option<&RawValue> {
+    let json = std::str::from_utf8(body).ok()?;
+    let probe = members(json)?;
+    let present = |v: Option<&RawValue>| v.is_some_and(|raw| raw.get() != "null");
+    let typed = text(probe.odata_type).is_some_and(|t| t.ends_with("commsOperation"));
+    if !(typed || present(probe.id) || present(probe.status)) {
+        return None;
+    }
+    serde_json::from_str(json).ok()
+}
+
+fn described(status: u16, what: &str) -> String {
+    let reason = reason_phrase(status);
+    let mut out = String::with_capacity(32 + what.len());
+    out.push_str("HTTP ");
+    out.push_str(&status.to_string());
+    if !reason.is_empty() {
+        out.push(' ');
+        out.push_str(reason);
+    }
+    out.push_str(" with ");
+    out.push_str(what);
+    out
+}
+
+/// "an empty body", an HTML page's title, or the start of the text with whitespace collapsed.
+fn body_description(body: &[u8]) -> String {
+    // Up to the first invalid UTF-8 sequence (a binary body is described by its readable start).
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return "an empty body".to_owned();
+    }
+    let lower = text.to_ascii_lowercase();
+    let excerpt = match (lower.find("<title>"), lower.find("</title>")) {
+        (Some(start), Some(end)) if start + 7 <= end => &text[start + 7..end],
+        _ => text,
+    };
+    let mut quoted = String::new();
+    for word in excerpt.split_whitespace() {
+        if quoted.chars().count() + word.chars().count() > BODY_EXCERPT_MAX_CHARS {
+            quoted.push_str(" ...");
+            break;
+        }
+        if !quoted.is_empty() {
+            quoted.push(' ');
+        }
+        quoted.push_str(word);
+    }
+    let kind = if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+        "an HTML body: "
+    } else {
+        "a non-JSON body: "
+    };
+    let mut out = String::from(kind);
+    out.push_str(&quoted);
+    out
+}
+
+fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        204 => "No Content",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        412 => "Precondition Failed",
+        413 => "Content Too Large",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+/// A camelCase name for a status, used as the code when the body gives none: `badGateway`,
+/// `tooManyRequests`, or `http418` for statuses without a common name.
+pub fn status_code_name(status: u16) -> String {
+    let reason = reason_phrase(status);
+    if reason.is_empty() {
+        let mut out = String::from("http");
+        out.push_str(&status.to_string());
+        return out;
+    }
+    let mut out = String::with_capacity(reason.len());
+    for (i, word) in reason.split(' ').enumerate() {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            if i == 0 {
+                out.push(first.to_ascii_lowercase());
+                out.extend(chars.map(|c| c.to_ascii_lowercase()));
+            } else {
+                out.push(first.to_ascii_uppercase());
+                out.extend(chars);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_names() {
+        assert_eq!(status_code_name(502), "badGateway");
+        assert_eq!(status_code_name(429), "tooManyRequests");
+        assert_eq!(status_code_name(200), "ok");
+        assert_eq!(status_code_name(418), "http418");
+    }
+
+    #[test]
+    fn html_title_is_quoted() {
+        assert_eq!(
+            body_description(
+                b"<!DOCTYPE html><html><head><title>502 Bad   Gateway</title></head></html>"
+            ),
+            "an HTML body: 502 Bad Gateway"
+        );
+        let long = "word ".repeat(100);
+        let described = body_description(long.as_bytes());
+        assert!(described.ends_with(" ..."));
+        assert!(described.len() < BODY_EXCERPT_MAX_CHARS + 30);
+    }
+}
