@@ -281,6 +281,27 @@ describe('the playground server', () => {
     await until(() => notificationsOf('node-throttle').length === 3, 5000, 'notifications after the retry');
   });
 
+  test('the package\'s sendTransfer retries the throttled answer and reads the 2018 commsOperation', { skip: typeof pkg.sendTransfer !== 'function' && 'sendTransfer is not in this build' }, async () => {
+    const request = pkg.buildTransferRequest({ callId: 'node-send-1', transferTarget: USER_BODY.transferTarget, baseUrl: `${base}/sim/throttled`, clientRequestId: true });
+    const result = await pkg.sendTransfer(request, { token: 'anything' });
+    assert.equal(result.status, 202);
+    assert.equal(result.attempts, 2);
+    const requestsOf = () => events.filter((e) => e.event === 'request' && e.data.callId === 'node-send-1').map((e) => e.data);
+    await until(() => requestsOf().length === 2, 5000, 'two request events');
+    const requests = requestsOf();
+    assert.deepEqual(requests.map((r) => r.status), [429, 202]);
+    assert.equal(requests[0].clientRequestId, result.clientRequestId);
+    assert.equal(requests[1].clientRequestId, result.clientRequestId);
+    const old = pkg.buildTransferRequest({ callId: 'node-send-2', apiVersion: 'beta-2018', transferTarget: BODY_2018.target, clientContext: 'ctx-2018', baseUrl: base });
+    const answered = await pkg.sendTransfer(old, { token: 'anything' });
+    assert.equal(answered.status, 200);
+    assert.equal(answered.operation.clientContext, 'ctx-2018');
+    assert.equal(answered.operation.status, 'Running');
+    // A refused body surfaces as a GraphError with the simulator's message.
+    const bad = { url: `${base}/v1.0/communications/calls/node-send-3/transfer`, headers: { 'content-type': 'application/json' }, bodyText: '{"transferTarget":{}}' };
+    await assert.rejects(pkg.sendTransfer(bad, { token: 'x' }), (e) => pkg.isGraphError(e) && e.status === 400 && e.code === 'BadRequest' && /transferTarget/.test(e.message));
+  });
+
   test('config: the callback URL must be loopback; unknown keys are refused', async () => {
     for (const patch of [{ callbackUrl: 'https://example.com/cb' }, { callbackUrl: 'ftp://127.0.0.1/x' }, { colour: 1 }, { stepMs: -1 }, { token: 'forged' }]) {
       const r = await post('/simulator/config', patch);
