@@ -316,11 +316,14 @@ describe('the playground server', () => {
 
   test('callbacks are POSTed with a bearer JWT that verifies against the simulator JWKS', async () => {
     const received = [];
+    let watching = 'node-callback';
     const receiver = createServer((req, res) => {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
-        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        const body = Buffer.concat(chunks).toString('utf8');
+        // Only this test's calls (other tests' notifications may still be in flight).
+        if (body.includes(`/calls/${watching}"`)) received.push({ headers: req.headers, body });
         res.writeHead(202).end();
       });
     });
@@ -370,6 +373,7 @@ describe('the playground server', () => {
 
       // Broken tokens for testing a handler's refusals.
       received.length = 0;
+      watching = 'node-badsig';
       r = await post('/simulator/config', { token: 'badSignature' });
       await r.arrayBuffer();
       r = await post('/sim/stalled/v1.0/communications/calls/node-badsig/transfer', USER_BODY);
@@ -382,6 +386,7 @@ describe('the playground server', () => {
         await assert.rejects(pkg.verifyCallbackToken(received[0].headers.authorization, { appId, jwksUrl: `${base}/simulator/jwks` }), (e) => e.kind === 'badSignature');
       }
       received.length = 0;
+      watching = 'node-notoken';
       r = await post('/simulator/config', { token: 'none' });
       await r.arrayBuffer();
       r = await post('/sim/stalled/v1.0/communications/calls/node-notoken/transfer', USER_BODY);
@@ -402,14 +407,16 @@ describe('the playground server', () => {
     const bots = () => events.filter((e) => e.event === 'bot').map((e) => e.data);
     try {
       for (const [token, verified, kind, status] of [['valid', true, undefined, 202], ['expired', false, 'expired', 403], ['wrongAudience', false, 'wrongAudience', 403], ['none', false, 'missingToken', 401]]) {
-        const before = bots().length;
         let r = await post('/simulator/config', { callbackUrl: `${base}/bot/callback`, token });
         assert.equal(r.status, 200);
         await r.arrayBuffer();
         r = await post(`/sim/stalled/v1.0/communications/calls/node-bot-${token}/transfer`, USER_BODY);
         await r.arrayBuffer();
-        await until(() => bots().length > before, 5000, `the sample bot's report for ${token}`);
-        const report = bots()[before];
+        const callId = `node-bot-${token}`;
+        await until(() => events.some((e) => e.event === 'request' && e.data.callId === callId), 5000, 'the request event');
+        const { transferId } = events.find((e) => e.event === 'request' && e.data.callId === callId).data;
+        await until(() => bots().some((b) => b.transferId === transferId), 5000, `the sample bot's report for ${token}`);
+        const report = bots().find((b) => b.transferId === transferId);
         assert.equal(report.verified, verified, token);
         assert.equal(report.kind, kind, token);
         assert.equal(report.status, status, token);
