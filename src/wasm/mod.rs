@@ -68,5 +68,5 @@ pub fn validate_transfer_body_raw(body: &[u8], api_version: &str) -> Result<(), 
     request::validate_body(body, version).map_err(|e| to_js_error(&e))
 }
 mod auth;
-mod transport;
 mod simulate;
+mod transport;
