@@ -13,7 +13,7 @@ const PHASE_TEXT = {
   failed: 'Failed: the call is back with the bot',
   stalled: 'Stalled: no progress',
 };
-const PHASE_ICON = { requested: '○', transferring: '→', accepted: '✓', completed: '✔', failed: '✖', stalled: '⏸' };
+const PHASE_ICON = { requested: '○', transferring: '→', accepted: '✓', completed: '✔', failed: '✖', stalled: '!' };
 
 const hasParser = typeof pkg.parseNotifications === 'function';
 const hasTracker = typeof pkg.TransferTracker === 'function';
