@@ -30,6 +30,18 @@ fn main() {
         });
         return;
     }
+    if std::env::var("ONLY_CHECK").is_ok() {
+        // What JavaScript's buildTransferRequest runs in wasm (benches/request.mjs, first case).
+        let head = graph_call_transfer::request::HeadOptions {
+            call_id: Some("341a0500-d4bf-4224-8b19-1581168d328b"),
+            ..Default::default()
+        };
+        let body = br#"{"transferTarget":{"endpointType":"default","identity":{"user":{"id":"550fae72-d251-43ec-868c-373732c2704f","displayName":"Heidi Steen"}}}}"#;
+        time("check", n, || {
+            usize::from(graph_call_transfer::request::check(&head, body).is_ok())
+        });
+        return;
+    }
     if std::env::var("ONLY_BUILD").is_ok() {
         time("build_from_json", n, || {
             graph_call_transfer::build_from_json(input)

@@ -18,12 +18,46 @@ function randomUuid() {
 
 const OPTION_NAMES = new Set(['callId', 'transferTarget', 'transferee', 'clientContext', 'operationContext', 'apiVersion', 'cloud', 'baseUrl', 'clientRequestId']);
 
+const encoder = new TextEncoder();
+const isText = (value) => value === undefined || typeof value === 'string';
+const units = (value) => (value === undefined ? -1 : value.length);
+
+// The URL around the call id for the last (apiVersion, cloud, baseUrl) seen, as the core computed
+// it (`transferUrlPartsRaw`); the core checks the call id of every request.
+let urlFor = { apiVersion: null, cloud: null, baseUrl: null, before: '', after: '' };
+
+// A view of the wasm module's reusable input buffer (see inputBufferRaw in src/wasm/mod.rs): the
+// request is encoded straight into wasm memory, with no allocation and no copy per call.
+let input = null;
+
+function inputView(need) {
+  // A view goes stale (length 0) when the wasm memory grows.
+  if (input === null || input.byteLength < need) {
+    const size = Math.max(need, 4096);
+    const ptr = raw.inputBufferRaw(size);
+    // Once the module is initialised, initSync() only returns its exports (and `memory`).
+    input = new Uint8Array(raw.initSync().memory.buffer, ptr, size);
+  }
+  return input;
+}
+
+function urlParts(apiVersion, cloud, baseUrl) {
+  const u = urlFor;
+  if (u.apiVersion === apiVersion && u.cloud === cloud && u.baseUrl === baseUrl) return u;
+  const bytes = utf8((apiVersion ?? '') + (cloud ?? '') + (baseUrl ?? ''));
+  const parts = raw.transferUrlPartsRaw(bytes, units(apiVersion), units(cloud), units(baseUrl)).split('\n');
+  urlFor = { apiVersion, cloud, baseUrl, before: parts[0], after: parts[1] };
+  return urlFor;
+}
+
 /**
  * Builds and validates a Graph call-transfer request. Throws a `GraphCallTransferError` with a
  * stable `kind` and the JSON path of the offending value.
  *
  * The body is serialized here by the native JSON.stringify and validated byte for byte in wasm,
- * so what is validated is exactly what is sent (see benches/request.mjs for the cost).
+ * so what is validated is exactly what is sent (see benches/request.mjs for the cost). The head
+ * strings and the body cross in one buffer written by one encodeInto, and nothing but success or
+ * an error comes back (docs/perf.md).
  */
 export function buildTransferRequest(options) {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -38,11 +72,24 @@ export function buildTransferRequest(options) {
   else if (clientRequestId === false) clientRequestId = undefined;
   // The body in the member order each dialect documents; members a dialect lacks are still
   // written so that the core names them in its error.
-  const body =
-    apiVersion === 'beta-2018'
-      ? { clientContext, operationContext, transferee, target: transferTarget }
-      : { transferTarget, transferee, clientContext, operationContext };
+  let body;
+  if (apiVersion === 'beta-2018') body = { clientContext, operationContext, transferee, target: transferTarget };
+  else if (transferee === undefined && clientContext === undefined && operationContext === undefined) body = { transferTarget };
+  else body = { transferTarget, transferee, clientContext, operationContext };
   const bodyText = toJson(body, 'options');
+  // A lone surrogate in baseUrl would be encoded as U+FFFD and could pass as a host character, so
+  // such a URL goes through the JSON head, which refuses it.
+  if (typeof callId === 'string' && isText(apiVersion) && isText(cloud) && isText(clientRequestId) && (baseUrl === undefined || (typeof baseUrl === 'string' && baseUrl.isWellFormed()))) {
+    // Fast path: the head as plain strings (the core checks them exactly as it checks JSON).
+    const text = callId + (apiVersion ?? '') + (cloud ?? '') + (baseUrl ?? '') + (clientRequestId ?? '') + bodyText;
+    // encodeInto needs at most 3 bytes per UTF-16 unit.
+    const { written } = encoder.encodeInto(text, inputView(text.length * 3));
+    raw.checkTransferRequestBufferedRaw(written, callId.length, units(apiVersion), units(cloud), units(baseUrl), units(clientRequestId));
+    const u = urlParts(apiVersion, cloud, baseUrl);
+    const headers = clientRequestId === undefined ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', 'client-request-id': clientRequestId };
+    return new TransferRequest('POST', u.before + callId + u.after, headers, bodyText);
+  }
+  // Any other head value (missing callId, a number, null...): the JSON head reports it exactly.
   const head = toJson({ callId, apiVersion, cloud, baseUrl, clientRequestId }, 'options');
   const { bytes, split } = utf8Pair(head, bodyText);
   const parts = raw.buildTransferRequestRaw(bytes, split).split('\n');

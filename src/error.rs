@@ -8,45 +8,57 @@ use std::fmt;
 /// Shaped like twilight's errors: a [`kind`](Self::kind) that carries data, plus the JSON
 /// [`path`](Self::path) of the offending value. `Display` reads `"{path}: {why}"`, or just the reason
 /// when the error concerns the whole input.
+///
+/// The error is one pointer wide (its parts live in a box), so that `Result<T, Error>` stays
+/// small on the validation hot path, where errors are rare.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
+    inner: Box<Inner>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Inner {
     kind: ErrorKind,
     path: String,
 }
 
 impl Error {
     /// Creates an error of `kind` at the JSON `path` (empty for the whole input).
+    #[cold]
     pub fn new(kind: ErrorKind, path: impl Into<String>) -> Self {
         Self {
-            kind,
-            path: path.into(),
+            inner: Box::new(Inner {
+                kind,
+                path: path.into(),
+            }),
         }
     }
 
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.inner.kind
     }
 
     /// Where: the JSON path of the offending value, such as `transferTarget.identity.phone.id`
     /// or `value[3].resourceData.state`; empty when the whole input is at fault.
     pub fn path(&self) -> &str {
-        &self.path
+        &self.inner.path
     }
 
     /// Splits the error into its kind and path.
     pub fn into_parts(self) -> (ErrorKind, String) {
-        (self.kind, self.path)
+        let inner = *self.inner;
+        (inner.kind, inner.path)
     }
 
     /// The stable, camelCase name of the kind, as JavaScript sees it in `error.kind`.
     pub fn kind_name(&self) -> &'static str {
-        self.kind.name()
+        self.inner.kind.name()
     }
 
     /// Why, without the path.
     pub fn reason(&self) -> String {
-        self.kind.to_string()
+        self.inner.kind.to_string()
     }
 
     /// Prefixes the path with `prefix` (used when a value is validated on its own and then
@@ -56,23 +68,25 @@ impl Error {
         if prefix.is_empty() {
             return self;
         }
-        self.path = if self.path.is_empty() {
-            prefix.to_owned()
-        } else if self.path.starts_with('[') {
-            format!("{prefix}{}", self.path)
-        } else {
-            format!("{prefix}.{}", self.path)
-        };
+        let path = &mut self.inner.path;
+        let dot = !path.is_empty() && !path.starts_with('[');
+        let mut joined = String::with_capacity(prefix.len() + 1 + path.len());
+        joined.push_str(prefix);
+        if dot {
+            joined.push('.');
+        }
+        joined.push_str(path);
+        *path = joined;
         self
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            fmt::Display::fmt(&self.kind, f)
+        if self.inner.path.is_empty() {
+            fmt::Display::fmt(&self.inner.kind, f)
         } else {
-            write!(f, "{}: {}", self.path, self.kind)
+            write!(f, "{}: {}", self.inner.path, self.inner.kind)
         }
     }
 }

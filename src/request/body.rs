@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::view::{parse_object, BodyView};
+use super::view::{self, document};
 use super::{validate, ApiVersion};
 use crate::error::{from_serde, Error, ErrorKind};
 use crate::model::{Extra, InvitationParticipantInfo, ParticipantInfo};
@@ -71,7 +71,8 @@ impl TransferBody {
 /// As [`TransferBody::parse`].
 pub fn validate_body(json: &[u8], api_version: ApiVersion) -> Result<(), Error> {
     let text = utf8(json)?;
-    let body: BodyView<'_> = parse_object(text)?;
+    let mut body = view::BodyView::default();
+    document(text, |s| view::body(s, &mut body))?;
     let dialect = api_version.as_str();
     let unsupported = |path: &str| Error::new(ErrorKind::UnsupportedInDialect { dialect }, path);
     let (target, target_path) = match api_version {

@@ -178,13 +178,13 @@ pub(crate) struct Head<'a> {
 }
 
 impl Head<'_> {
-    /// Validates the head and returns the URL and the headers.
-    pub(crate) fn resolve(&self) -> Result<(String, Vec<(String, String)>), Error> {
+    /// Validates the head and returns the base URL (normalised) to send to.
+    pub(crate) fn check(&self) -> Result<Cow<'static, str>, Error> {
         let call_id = self
             .call_id
             .ok_or_else(|| Error::new(ErrorKind::MissingField, "callId"))?;
         validate::call_id(call_id).map_err(|e| e.within("callId"))?;
-        let base: Cow<'_, str> = match (self.cloud, self.base_url) {
+        let base: Cow<'static, str> = match (self.cloud, self.base_url) {
             (Some(_), Some(_)) => {
                 return Err(Error::new(
                     ErrorKind::ConflictingOptions { other: "baseUrl" },
@@ -194,22 +194,41 @@ impl Head<'_> {
             (_, Some(url)) => Cow::Owned(validate::base_url(url).map_err(|e| e.within("baseUrl"))?),
             (cloud, None) => Cow::Borrowed(cloud.unwrap_or_default().base_url()),
         };
-        let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
         if let Some(id) = self.client_request_id {
             validate::client_request_id(id).map_err(|e| e.within("clientRequestId"))?;
+        }
+        Ok(base)
+    }
+
+    /// Validates the head and returns the URL and the headers.
+    pub(crate) fn resolve(&self) -> Result<(String, Vec<(String, String)>), Error> {
+        let base = self.check()?;
+        let call_id = self.call_id.unwrap_or_default();
+        let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
+        if let Some(id) = self.client_request_id {
             headers.push(("client-request-id".to_owned(), id.to_owned()));
         }
-        let mut url = String::with_capacity(base.len() + call_id.len() + 40);
-        url.push_str(&base);
-        url.push_str(match self.api_version {
-            ApiVersion::V1 => "/v1.0/communications/calls/",
-            ApiVersion::Beta => "/beta/communications/calls/",
-            ApiVersion::Beta2018 => "/beta/app/calls/",
-        });
+        let mut url = url_before_call_id(&base, self.api_version);
         url.push_str(call_id);
-        url.push_str("/transfer");
+        url.push_str(URL_AFTER_CALL_ID);
         Ok((url, headers))
     }
+}
+
+/// What follows the call id in every transfer URL.
+pub(crate) const URL_AFTER_CALL_ID: &str = "/transfer";
+
+/// The transfer URL up to the call id, for a validated base URL.
+pub(crate) fn url_before_call_id(base: &str, api_version: ApiVersion) -> String {
+    let path = match api_version {
+        ApiVersion::V1 => "/v1.0/communications/calls/",
+        ApiVersion::Beta => "/beta/communications/calls/",
+        ApiVersion::Beta2018 => "/beta/app/calls/",
+    };
+    let mut url = String::with_capacity(base.len() + path.len() + 64);
+    url.push_str(base);
+    url.push_str(path);
+    url
 }
 
 /// Splices the caller's own JSON into the body of the chosen dialect, then validates the head and

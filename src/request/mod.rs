@@ -5,7 +5,12 @@
 
 mod body;
 mod builder;
+mod json;
 mod options;
+#[cfg(test)]
+mod reference;
+#[cfg(test)]
+mod scan_tests;
 pub mod validate;
 mod view;
 
@@ -13,7 +18,7 @@ use serde::Serialize;
 
 pub use body::{validate_body, TransferBody};
 pub use builder::TransferRequestBuilder;
-pub use options::{build_from_json, prepare, TransferOptions};
+pub use options::{build_from_json, check, prepare, HeadOptions, TransferOptions};
 
 use crate::error::{Error, ErrorKind};
 

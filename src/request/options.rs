@@ -1,12 +1,8 @@
 use serde::Deserialize;
 
-use serde_json::value::RawValue;
-
-use std::borrow::Cow;
-
 use super::body::utf8;
-use super::builder::{assemble, Head, Parts};
-use super::view::{parse_object, present, OptionsView};
+use super::builder::{assemble, url_before_call_id, Head, Parts, URL_AFTER_CALL_ID};
+use super::view::{self, document};
 use super::{validate_body, ApiVersion, Cloud, TransferRequest, TransferRequestBuilder};
 use crate::error::{from_serde, Error, ErrorKind};
 use crate::model::{InvitationParticipantInfo, ParticipantInfo};
@@ -144,56 +140,34 @@ impl TransferOptions {
 /// Everything [`TransferOptions::from_json`], [`TransferOptions::into_builder`] and
 /// [`TransferRequestBuilder::build`] report.
 pub fn build_from_json(json: &[u8]) -> Result<TransferRequest, Error> {
-    let text = std::str::from_utf8(json).map_err(|e| {
-        Error::new(
-            ErrorKind::InvalidJson {
-                detail: format!("not UTF-8: {e}"),
-            },
-            "",
-        )
-    })?;
-    let options: OptionsView<'_> = parse_object(text)?;
-    let call_id = options
+    let options = document(utf8(json)?, |s| view::options(s, true))?;
+    let head = &options.head;
+    let call_id = head
         .call_id
+        .as_deref()
         .ok_or_else(|| Error::new(ErrorKind::MissingField, "callId"))?;
-    let target = present(options.transfer_target)
+    let target = options
+        .transfer_target
         .ok_or_else(|| Error::new(ErrorKind::MissingField, "transferTarget"))?;
-    let api_version = match options.api_version.as_deref() {
+    let api_version = match head.api_version.as_deref() {
         Some(version) => ApiVersion::parse(version)?,
         None => ApiVersion::default(),
     };
-    let cloud = match options.cloud.as_deref() {
+    let cloud = match head.cloud.as_deref() {
         Some(cloud) => Some(Cloud::parse(cloud)?),
         None => None,
     };
     assemble(&Parts {
-        call_id: &call_id,
-        target: target.get(),
-        transferee: present(options.transferee).map(RawValue::get),
+        call_id,
+        target,
+        transferee: options.transferee,
         client_context: options.client_context.as_deref(),
         operation_context: options.operation_context.as_deref(),
         api_version,
         cloud,
-        base_url: options.base_url.as_deref(),
-        client_request_id: options.client_request_id.as_deref(),
+        base_url: head.base_url.as_deref(),
+        client_request_id: head.client_request_id.as_deref(),
     })
-}
-
-/// The non-body options of a request (`callId`, `apiVersion`, `cloud`, `baseUrl`,
-/// `clientRequestId`) as a JSON object.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct HeadView<'a> {
-    #[serde(borrow, default)]
-    call_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    api_version: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    cloud: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    base_url: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    client_request_id: Option<Cow<'a, str>>,
 }
 
 /// Validates a request whose body the caller serialized itself, and returns its URL and headers.
@@ -216,23 +190,95 @@ struct HeadView<'a> {
 /// # Errors
 /// The head's and the body's validation errors, with their JSON paths (see [`build_from_json`]).
 pub fn prepare(head: &[u8], body: &[u8]) -> Result<(String, Vec<(String, String)>), Error> {
-    let head: HeadView<'_> = parse_object(utf8(head)?)?;
-    let api_version = match head.api_version.as_deref() {
-        Some(version) => ApiVersion::parse(version)?,
-        None => ApiVersion::default(),
-    };
-    let cloud = match head.cloud.as_deref() {
-        Some(cloud) => Some(Cloud::parse(cloud)?),
-        None => None,
-    };
-    let line = Head {
+    let head = document(utf8(head)?, |s| view::options(s, false))?.head;
+    let head = HeadOptions {
         call_id: head.call_id.as_deref(),
-        api_version,
-        cloud,
+        api_version: head.api_version.as_deref(),
+        cloud: head.cloud.as_deref(),
         base_url: head.base_url.as_deref(),
         client_request_id: head.client_request_id.as_deref(),
-    }
-    .resolve()?;
-    validate_body(body, api_version)?;
+    };
+    let (head, _) = head.parse()?;
+    let line = head.resolve()?;
+    validate_body(body, head.api_version)?;
     Ok(line)
+}
+
+/// The non-body options of a request as plain strings: what the JSON head of [`prepare`] holds,
+/// for callers that have the values at hand (JavaScript's fast path passes them this way).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HeadOptions<'a> {
+    /// The id of the call to transfer. Required.
+    pub call_id: Option<&'a str>,
+    /// `"v1.0"` (default), `"beta"` or `"beta-2018"`.
+    pub api_version: Option<&'a str>,
+    /// A national cloud name (see [`Cloud::parse`]).
+    pub cloud: Option<&'a str>,
+    /// A custom base URL instead of `cloud`.
+    pub base_url: Option<&'a str>,
+    /// A `client-request-id` header value.
+    pub client_request_id: Option<&'a str>,
+}
+
+impl<'a> HeadOptions<'a> {
+    fn parse(&self) -> Result<(Head<'a>, ApiVersion), Error> {
+        let api_version = match self.api_version {
+            Some(version) => ApiVersion::parse(version)?,
+            None => ApiVersion::default(),
+        };
+        let cloud = match self.cloud {
+            Some(cloud) => Some(Cloud::parse(cloud)?),
+            None => None,
+        };
+        let head = Head {
+            call_id: self.call_id,
+            api_version,
+            cloud,
+            base_url: self.base_url,
+            client_request_id: self.client_request_id,
+        };
+        Ok((head, api_version))
+    }
+
+    /// Validates the head and returns the request's URL in two parts, before and after the call
+    /// id: the URL is `before + call_id + after`. The parts depend only on `api_version`, `cloud`
+    /// and `base_url`, so a caller may reuse them for other call ids it has had checked.
+    ///
+    /// ```
+    /// use graph_call_transfer::request::HeadOptions;
+    /// let head = HeadOptions { call_id: Some("c1"), api_version: Some("beta-2018"), ..HeadOptions::default() };
+    /// let (before, after) = head.url_parts()?;
+    /// assert_eq!(format!("{before}c1{after}"), "https://graph.microsoft.com/beta/app/calls/c1/transfer");
+    /// # Ok::<(), graph_call_transfer::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`check`], for the head alone.
+    pub fn url_parts(&self) -> Result<(String, &'static str), Error> {
+        let (head, api_version) = self.parse()?;
+        let base = head.check()?;
+        Ok((url_before_call_id(&base, api_version), URL_AFTER_CALL_ID))
+    }
+}
+
+/// Validates a request given as a head of plain strings and a body the caller serialized itself,
+/// and builds nothing: [`prepare`] without the JSON head and without allocating on success. The
+/// headers are `content-type: application/json`, plus `client-request-id` when one is given; the
+/// URL comes from [`HeadOptions::url_parts`].
+///
+/// ```
+/// use graph_call_transfer::request::{check, HeadOptions};
+/// let head = HeadOptions { call_id: Some("c1"), ..HeadOptions::default() };
+/// check(&head, br#"{"transferTarget":{"identity":{"user":{"id":"u1"}}}}"#)?;
+/// let err = check(&head, br#"{"transferTarget":{"identity":{}}}"#).unwrap_err();
+/// assert_eq!((err.kind_name(), err.path()), ("missingIdentity", "transferTarget.identity"));
+/// # Ok::<(), graph_call_transfer::Error>(())
+/// ```
+///
+/// # Errors
+/// The same errors, in the same order, as [`prepare`].
+pub fn check(head: &HeadOptions<'_>, body: &[u8]) -> Result<(), Error> {
+    let (head, api_version) = head.parse()?;
+    head.check()?;
+    validate_body(body, api_version)
 }

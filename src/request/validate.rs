@@ -3,7 +3,7 @@
 //! Each function returns the first problem it finds as an [`Error`] whose path is relative to the
 //! value it was given; callers prefix it with [`Error::within`].
 
-use super::view::{self, IdentitySetView, ParticipantView, TargetView};
+use super::view::{self, join, ParticipantView, TargetView};
 use crate::error::{Error, ErrorKind};
 
 /// Graph's limit on `clientContext`, in characters.
@@ -25,12 +25,33 @@ const MEMBERS_REQUIRING_ID: [&str; 6] = [
     "azureCommunicationServicesUser",
 ];
 
+/// The bytes allowed in a call id: ASCII letters, digits, `-`, `.`, `_`, `~`.
+const URL_SAFE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    table
+};
+
 /// Checks that `call_id` is a non-empty, URL-safe path segment.
 ///
 /// # Errors
 /// [`ErrorKind::EmptyValue`], [`ErrorKind::TooLong`] or [`ErrorKind::UnsafeCallId`] (any character
 /// other than ASCII letters, digits, `-`, `.`, `_`, `~`, or the segments `.` and `..`).
 pub fn call_id(call_id: &str) -> Result<(), Error> {
+    // Fast path: a short id of safe ASCII only, not `.` or `..`.
+    if !call_id.is_empty()
+        && call_id.len() <= CALL_ID_MAX_CHARS
+        && call_id.bytes().all(|b| URL_SAFE[usize::from(b)])
+        && call_id != "."
+        && call_id != ".."
+    {
+        return Ok(());
+    }
     if call_id.trim().is_empty() {
         return Err(Error::new(ErrorKind::EmptyValue, ""));
     }
@@ -68,40 +89,35 @@ pub fn e164(value: &str) -> Result<(), Error> {
     }
 }
 
-/// Checks an identity set: at least one member; the members that need an `id` have a non-empty
-/// one; `phone.id` is E.164.
-fn identity_set(identity: &IdentitySetView<'_>) -> Result<(), Error> {
-    if identity.members.is_empty() && !identity.has_unknown_member {
-        return Err(Error::new(ErrorKind::MissingIdentity, ""));
-    }
-    for (name, member) in &identity.members {
-        let needs_id = MEMBERS_REQUIRING_ID.contains(name);
-        match member.id.as_deref() {
-            None if needs_id => {
-                return Err(Error::new(ErrorKind::MissingField, format!("{name}.id")));
-            }
-            Some(id) => {
-                non_empty(id).map_err(|e| e.within(&format!("{name}.id")))?;
-                max_chars(id, ID_MAX_CHARS).map_err(|e| e.within(&format!("{name}.id")))?;
-                if *name == "phone" {
-                    e164(id).map_err(|e| e.within("phone.id"))?;
-                }
-            }
-            None => {}
+/// Checks one identity-set member `name` whose `id` is `id`: the members that need an `id` have a
+/// non-empty one; `phone.id` is E.164. Paths are relative to the identity set.
+pub(crate) fn identity_member(name: &str, id: Option<&str>) -> Result<(), Error> {
+    match id {
+        None if MEMBERS_REQUIRING_ID.contains(&name) => {
+            Err(Error::new(ErrorKind::MissingField, join(name, "id")))
         }
+        Some(id) => {
+            non_empty(id)
+                .and_then(|()| max_chars(id, ID_MAX_CHARS))
+                .map_err(|e| e.within(&join(name, "id")))?;
+            if name == "phone" {
+                e164(id).map_err(|e| e.within("phone.id"))?;
+            }
+            Ok(())
+        }
+        None => Ok(()),
     }
-    Ok(())
 }
 
 pub(crate) fn target_view(target: &TargetView<'_>) -> Result<(), Error> {
-    let identity = target
-        .identity
-        .as_ref()
-        .ok_or_else(|| Error::new(ErrorKind::MissingIdentity, "identity"))?;
-    identity_set(identity).map_err(|e| e.within("identity"))?;
+    match &target.identity {
+        None => return Err(Error::new(ErrorKind::MissingIdentity, "identity")),
+        Some(Err(e)) => return Err(e.clone().within("identity")),
+        Some(Ok(())) => {}
+    }
     // A known documentation mistake (the v1.0 group-call example) nests `transferee` inside the
     // target, where Graph would ignore it and transfer the wrong participant.
-    if target.transferee.is_some() {
+    if target.transferee {
         return Err(Error::new(
             ErrorKind::MisplacedField {
                 belongs: "the top level of the body, beside transferTarget",
@@ -117,11 +133,11 @@ pub(crate) fn target_view(target: &TargetView<'_>) -> Result<(), Error> {
 }
 
 pub(crate) fn transferee_view(transferee: &ParticipantView<'_>) -> Result<(), Error> {
-    let identity = transferee
-        .identity
-        .as_ref()
-        .ok_or_else(|| Error::new(ErrorKind::MissingIdentity, "identity"))?;
-    identity_set(identity).map_err(|e| e.within("identity"))?;
+    match &transferee.identity {
+        None => return Err(Error::new(ErrorKind::MissingIdentity, "identity")),
+        Some(Err(e)) => return Err(e.clone().within("identity")),
+        Some(Ok(())) => {}
+    }
     match transferee.participant_id.as_deref() {
         None => Err(Error::new(ErrorKind::MissingField, "participantId")),
         Some(id) => optional_id(Some(id), "participantId"),
@@ -139,7 +155,9 @@ pub(crate) fn transferee_view(transferee: &ParticipantView<'_>) -> Result<(), Er
 /// [`ErrorKind::NotE164`], [`ErrorKind::TooLong`], [`ErrorKind::MisplacedField`], or
 /// [`ErrorKind::InvalidJson`] / [`ErrorKind::InvalidType`], with the path relative to the target.
 pub fn transfer_target(json: &str) -> Result<(), Error> {
-    target_view(&view::parse::<TargetView<'_>>(json)?)
+    let mut target = TargetView::default();
+    view::value(json, |s| view::target(s, &mut target))?;
+    target_view(&target)
 }
 
 /// Checks a transferee given as JSON (Graph's `participantInfo` shape): it needs an identity (as
@@ -149,7 +167,9 @@ pub fn transfer_target(json: &str) -> Result<(), Error> {
 /// [`ErrorKind::MissingIdentity`] at `identity`, [`ErrorKind::MissingField`] at `participantId`,
 /// the identity errors of [`transfer_target`], and decoding errors.
 pub fn transferee(json: &str) -> Result<(), Error> {
-    transferee_view(&view::parse::<ParticipantView<'_>>(json)?)
+    let mut transferee = ParticipantView::default();
+    view::value(json, |s| view::participant(s, &mut transferee))?;
+    transferee_view(&transferee)
 }
 
 /// Checks `clientContext`: not empty, at most [`CLIENT_CONTEXT_MAX_CHARS`] characters.
@@ -236,6 +256,10 @@ pub fn base_url(value: &str) -> Result<String, Error> {
 }
 
 fn non_empty(value: &str) -> Result<(), Error> {
+    // Fast path: starts with a visible ASCII character.
+    if value.as_bytes().first().is_some_and(u8::is_ascii_graphic) {
+        return Ok(());
+    }
     if value.trim().is_empty() {
         Err(Error::new(ErrorKind::EmptyValue, ""))
     } else {

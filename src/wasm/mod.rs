@@ -45,6 +45,135 @@ pub fn build_transfer_request_raw(input: &[u8], head_len: usize) -> Result<Strin
     Ok(out)
 }
 
+// The fast path of `buildTransferRequest` validates a request and returns nothing. JavaScript
+// writes one UTF-8 text (a single `TextEncoder.encodeInto`) straight into this reusable buffer in
+// wasm memory: the head strings `callId`, `apiVersion`, `cloud`, `baseUrl` and `clientRequestId`
+// back to back, then the body. See `check_transfer_request_buffered_raw`.
+thread_local! {
+    /// A reusable input buffer in wasm memory that JavaScript writes into directly
+    /// (`inputBufferRaw`), so that the hot path neither allocates nor copies.
+    static INPUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Makes the reusable input buffer at least `len` bytes long and returns its address in wasm
+/// memory (valid until the next call of this function). See [`check_transfer_request_buffered_raw`].
+#[wasm_bindgen(js_name = inputBufferRaw)]
+pub fn input_buffer_raw(len: usize) -> usize {
+    INPUT.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        if buffer.len() < len {
+            buffer.resize(len, 0);
+        }
+        buffer.as_ptr() as usize
+    })
+}
+
+/// Validates the request in the first `len` bytes of the input buffer (written by JavaScript at
+/// the address [`input_buffer_raw`] returned). Each head argument is that string's length in
+/// UTF-16 code units (JavaScript's `length`), or a negative number when the option is absent.
+/// Nothing is allocated or returned on success; the URL comes from [`transfer_url_parts_raw`],
+/// which JavaScript calls once per base URL and dialect.
+#[wasm_bindgen(js_name = checkTransferRequestBufferedRaw)]
+pub fn check_transfer_request_buffered_raw(
+    len: usize,
+    call_id: i32,
+    api_version: i32,
+    cloud: i32,
+    base_url: i32,
+    client_request_id: i32,
+) -> Result<(), JsValue> {
+    INPUT.with(|buffer| {
+        let buffer = buffer.borrow();
+        let input = buffer.get(..len).unwrap_or(&buffer[..]);
+        check_request(
+            input,
+            [call_id, api_version, cloud, base_url, client_request_id],
+        )
+    })
+}
+
+fn check_request(input: &[u8], lengths: [i32; 5]) -> Result<(), JsValue> {
+    let mut rest = input;
+    let mut next = |units: i32| -> Result<Option<&str>, JsValue> {
+        let Ok(units) = usize::try_from(units) else {
+            return Ok(None);
+        };
+        let (text, tail) = split_utf16(rest, units).map_err(|e| to_js_error(&e))?;
+        rest = tail;
+        Ok(Some(text))
+    };
+    let head = request::HeadOptions {
+        call_id: next(lengths[0])?,
+        api_version: next(lengths[1])?,
+        cloud: next(lengths[2])?,
+        base_url: next(lengths[3])?,
+        client_request_id: next(lengths[4])?,
+    };
+    request::check(&head, rest).map_err(|e| to_js_error(&e))
+}
+
+/// The URL of a transfer in two parts around the call id, `before` and `after` joined by a
+/// newline, for `apiVersion`, `cloud` and `baseUrl` given as in [`check_transfer_request_buffered_raw`]
+/// (`input` holds only those three strings). Throws what the head's validation throws.
+#[wasm_bindgen(js_name = transferUrlPartsRaw)]
+pub fn transfer_url_parts_raw(
+    input: &[u8],
+    api_version: i32,
+    cloud: i32,
+    base_url: i32,
+) -> Result<String, JsValue> {
+    let mut rest = input;
+    let mut next = |units: i32| -> Result<Option<&str>, JsValue> {
+        let Ok(units) = usize::try_from(units) else {
+            return Ok(None);
+        };
+        let (text, tail) = split_utf16(rest, units).map_err(|e| to_js_error(&e))?;
+        rest = tail;
+        Ok(Some(text))
+    };
+    let head = request::HeadOptions {
+        // Any valid call id: the parts do not depend on it.
+        call_id: Some("c"),
+        api_version: next(api_version)?,
+        cloud: next(cloud)?,
+        base_url: next(base_url)?,
+        client_request_id: None,
+    };
+    let (mut before, after) = head.url_parts().map_err(|e| to_js_error(&e))?;
+    before.push('\n');
+    before.push_str(after);
+    Ok(before)
+}
+
+/// Splits off the first `units` UTF-16 code units of UTF-8 `bytes` (as `TextEncoder` wrote them)
+/// and returns them as text, with the remaining bytes.
+fn split_utf16(bytes: &[u8], units: usize) -> Result<(&str, &[u8]), Error> {
+    let mut end = 0;
+    let mut seen = 0;
+    while seen < units && end < bytes.len() {
+        let b = bytes[end];
+        let (len, count) = match b {
+            0..=0x7f => (1, 1),
+            0xc0..=0xdf => (2, 1),
+            0xe0..=0xef => (3, 1),
+            _ => (4, 2),
+        };
+        end += len;
+        seen += count;
+    }
+    let end = end.min(bytes.len());
+    let (head, tail) = bytes.split_at(end);
+    let text = std::str::from_utf8(head).map_err(|_| {
+        Error::new(
+            crate::ErrorKind::InvalidJson {
+                detail: "not UTF-8".to_owned(),
+            },
+            "",
+        )
+    })?;
+    Ok((text, tail))
+}
+
 /// Validates a transfer target given as JSON bytes (Graph's `invitationParticipantInfo` shape);
 /// throws the first problem with its path relative to the target.
 #[wasm_bindgen(js_name = validateTargetRaw)]

@@ -1,0 +1,72 @@
+// The fast path of buildTransferRequest (head strings + body encoded straight into wasm memory, a
+// check-only wasm call, URL parts memoized per dialect and base URL), run in Node, workerd and
+// Chromium. Every result is compared with what the JSON-head path or the documented URL gives.
+export default function (t) {
+  const callId = '341a0500-d4bf-4224-8b19-1581168d328b';
+  const user = { identity: { user: { id: '550fae72-d251-43ec-868c-373732c2704f' } } };
+
+  t.test('a large request grows the input buffer and later requests still work', ({ pkg, assert }) => {
+    const big = { identity: { user: { id: 'u1', displayName: 'é'.repeat(300000) } } };
+    const r = pkg.buildTransferRequest({ callId, transferTarget: big });
+    assert.equal(r.body.transferTarget.identity.user.displayName.length, 300000);
+    const small = pkg.buildTransferRequest({ callId, transferTarget: user });
+    assert.equal(small.bodyText, JSON.stringify({ transferTarget: user }));
+    assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: { identity: {} } }), { kind: 'missingIdentity', path: 'transferTarget.identity' });
+    // An error deep in a large body after the buffer grew, then a valid request again.
+    const bad = { identity: { user: { id: 'u1', displayName: 'x'.repeat(100000) }, phone: { id: '555' } } };
+    assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: bad }), { kind: 'notE164', path: 'transferTarget.identity.phone.id' });
+    assert.equal(pkg.buildTransferRequest({ callId: 'c2', transferTarget: user }).url, 'https://graph.microsoft.com/v1.0/communications/calls/c2/transfer');
+  });
+
+  t.test('head strings with non-ASCII text are split at the right place', ({ pkg, assert }) => {
+    for (const bad of ['a😀b', 'é', '\ud800', 'x\u2028']) {
+      const error = assert.throws(() => pkg.buildTransferRequest({ callId: bad, transferTarget: user }), { kind: 'unsafeCallId', path: 'callId' });
+      assert.ok(error.reason.length > 0);
+    }
+    assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: user, clientRequestId: 'ü😀' }), { kind: 'invalidHeaderValue', path: 'clientRequestId' });
+    assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: user, apiVersion: 'bêta' }), { kind: 'unknownApiVersion', path: 'apiVersion' });
+    assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: user, cloud: '😀' }), { kind: 'unknownCloud', path: 'cloud' });
+    // A lone surrogate is never turned into U+FFFD in a URL.
+    const lone = assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: user, baseUrl: 'https://a\ud800.example' }), { path: 'baseUrl' });
+    assert.ok(['invalidJson', 'invalidBaseUrl'].includes(lone.kind), lone.kind);
+    // The body after non-ASCII head strings is still read from the right offset.
+    const r = pkg.buildTransferRequest({ callId, transferTarget: user, baseUrl: 'https://prøxy.example/g/', clientRequestId: 'id-1' });
+    assert.equal(r.url, `https://prøxy.example/g/v1.0/communications/calls/${callId}/transfer`);
+    assert.deepEqual(r.headers, { 'content-type': 'application/json', 'client-request-id': 'id-1' });
+    assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: { identity: { user: { id: '' } } }, baseUrl: 'https://prøxy.example' }), { kind: 'emptyValue', path: 'transferTarget.identity.user.id' });
+  });
+
+  t.test('URLs stay right when dialect, cloud and base URL change between calls', ({ pkg, assert }) => {
+    const cases = [
+      [{}, 'https://graph.microsoft.com/v1.0/communications/calls/'],
+      [{ apiVersion: 'beta' }, 'https://graph.microsoft.com/beta/communications/calls/'],
+      [{ apiVersion: 'beta-2018' }, 'https://graph.microsoft.com/beta/app/calls/'],
+      [{ cloud: 'china' }, 'https://microsoftgraph.chinacloudapi.cn/v1.0/communications/calls/'],
+      [{ cloud: 'dod', apiVersion: 'beta' }, 'https://dod-graph.microsoft.us/beta/communications/calls/'],
+      [{ baseUrl: 'http://127.0.0.1:8787/' }, 'http://127.0.0.1:8787/v1.0/communications/calls/'],
+      [{ baseUrl: 'HTTPS://Proxy.example/x' }, 'https://Proxy.example/x/v1.0/communications/calls/'],
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const [extra, prefix] of cases) {
+        const id = `call-${round}`;
+        const r = pkg.buildTransferRequest({ callId: id, transferTarget: user, ...extra });
+        assert.equal(r.url, `${prefix}${id}/transfer`, JSON.stringify(extra));
+      }
+    }
+    // A rejected head does not poison the memo.
+    assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: user, baseUrl: 'http://graph.example' }), { kind: 'invalidBaseUrl', path: 'baseUrl' });
+    assert.equal(pkg.buildTransferRequest({ callId, transferTarget: user }).url, `https://graph.microsoft.com/v1.0/communications/calls/${callId}/transfer`);
+  });
+
+  t.test('the fast path and the JSON-head path agree', ({ pkg, assert }) => {
+    // `callId: null` takes the JSON-head path; both report the same missing field.
+    assert.throws(() => pkg.buildTransferRequest({ callId: null, transferTarget: user }), { kind: 'missingField', path: 'callId' });
+    assert.throws(() => pkg.buildTransferRequest({ transferTarget: user }), { kind: 'missingField', path: 'callId' });
+    assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: user, cloud: 5 }), { kind: 'invalidType', path: 'cloud' });
+    assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: user, cloud: 'global', baseUrl: 'https://a.example' }), { kind: 'conflictingOptions', path: 'cloud' });
+    const fast = pkg.buildTransferRequest({ callId, transferTarget: user, clientRequestId: 'r1', apiVersion: 'beta' });
+    assert.equal(fast.method, 'POST');
+    assert.deepEqual(fast.headers, { 'content-type': 'application/json', 'client-request-id': 'r1' });
+    assert.equal(fast.url, `https://graph.microsoft.com/beta/communications/calls/${callId}/transfer`);
+  });
+}
