@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 
+use super::json::Want;
 use super::view::{self, document};
 use super::{validate, ApiVersion};
 use crate::error::{from_serde, Error, ErrorKind};
@@ -130,22 +131,48 @@ pub(crate) struct BodySummary {
     pub to_phone: bool,
 }
 
-/// Validates `json` as [`validate_body`] does, then summarizes it (reusing the same view types,
-/// so the simulator adds no second JSON decoder to the wasm).
+/// Validates `json` as [`validate_body`] does, then summarizes it with the same scanner (so the
+/// simulator adds no JSON decoder of its own to the wasm).
 pub(crate) fn summarize_body(json: &[u8], api_version: ApiVersion) -> Result<BodySummary, Error> {
     validate_body(json, api_version)?;
-    let body: BodyView<'_> = parse_object(utf8(json)?)?;
-    let target = body.transfer_target.or(body.target);
-    let (replaces_call_id, to_phone) = match target {
-        Some(t) => (
-            t.replaces_call_id.map(|c| c.into_owned()),
-            t.identity
-                .is_some_and(|set| set.members.iter().any(|(name, _)| *name == "phone")),
-        ),
-        None => (None, false),
-    };
+    let text = utf8(json)?;
+    let mut client_context = None;
+    let mut replaces_call_id = None;
+    let mut to_phone = false;
+    document(text, |s| {
+        s.object(|s, key| match key {
+            "clientContext" => s.member(key, |s| {
+                client_context = s.opt_string(Want::Decode)?.map(|c| c.into_owned());
+                Ok(())
+            }),
+            "transferTarget" | "target" => s.member(key, |s| {
+                if !s.at_object() {
+                    return s.skip();
+                }
+                s.object(|s, key| match key {
+                    "replacesCallId" => s.member(key, |s| {
+                        replaces_call_id = s.opt_string(Want::Decode)?.map(|c| c.into_owned());
+                        Ok(())
+                    }),
+                    "identity" => s.member(key, |s| {
+                        if !s.at_object() {
+                            return s.skip();
+                        }
+                        s.object(|s, key| {
+                            s.member(key, |s| {
+                                to_phone |= key == "phone" && s.at_object();
+                                s.skip()
+                            })
+                        })
+                    }),
+                    _ => s.member(key, |s| s.skip()),
+                })
+            }),
+            _ => s.member(key, |s| s.skip()),
+        })
+    })?;
     Ok(BodySummary {
-        client_context: body.client_context.map(|c| c.into_owned()),
+        client_context,
         replaces_call_id,
         to_phone,
     })
