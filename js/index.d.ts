@@ -43,7 +43,12 @@ export type ErrorKind =
   | 'invalidHeaderValue'
   | 'misplacedField'
   | 'outOfRange'
-  | 'tokenUnavailable';
+  | 'tokenUnavailable'
+  | 'invalidUtf8'
+  | 'invalidEnvelope'
+  | 'tooDeep'
+  | 'tooLarge'
+  | 'tooManyItems';
 
 /** An error thrown by this package: `name` is "GraphCallTransferError". */
 export interface GraphCallTransferError extends Error {
@@ -112,4 +117,5 @@ export function parseTransferBody(body: string | Uint8Array | ArrayBuffer | Arra
 
 export * from './auth.js';
 export * from './transport.js';
+export * from './notify.js';
 export * from './simulate.js';

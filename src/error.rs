@@ -169,6 +169,33 @@ pub enum ErrorKind {
         /// A description of the allowed range.
         expected: &'static str,
     },
+    /// The input is not valid UTF-8.
+    InvalidUtf8 {
+        /// The byte offset of the first invalid byte.
+        valid_up_to: usize,
+    },
+    /// A notification body is valid JSON but not a `{"value": [...]}` envelope.
+    InvalidEnvelope {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The JSON nests deeper than the configured limit.
+    TooDeep {
+        /// The maximum nesting depth.
+        max: usize,
+    },
+    /// The input is larger than the configured limit.
+    TooLarge {
+        /// The maximum size in bytes.
+        max: usize,
+        /// The size that was given, in bytes.
+        len: usize,
+    },
+    /// A list has more items than the configured limit.
+    TooManyItems {
+        /// The maximum number of items.
+        max: usize,
+    },
 }
 
 impl ErrorKind {
@@ -192,6 +219,11 @@ impl ErrorKind {
             Self::InvalidHeaderValue => "invalidHeaderValue",
             Self::MisplacedField { .. } => "misplacedField",
             Self::OutOfRange { .. } => "outOfRange",
+            Self::InvalidUtf8 { .. } => "invalidUtf8",
+            Self::InvalidEnvelope { .. } => "invalidEnvelope",
+            Self::TooDeep { .. } => "tooDeep",
+            Self::TooLarge { .. } => "tooLarge",
+            Self::TooManyItems { .. } => "tooManyItems",
         }
     }
 }
@@ -238,6 +270,15 @@ impl fmt::Display for ErrorKind {
             }
             Self::MisplacedField { belongs } => write!(f, "is misplaced; it belongs at {belongs}"),
             Self::OutOfRange { expected } => write!(f, "is out of range: expected {expected}"),
+            Self::InvalidUtf8 { valid_up_to } => {
+                write!(f, "not valid UTF-8: invalid byte at offset {valid_up_to}")
+            }
+            Self::InvalidEnvelope { reason } => write!(f, "not a notification envelope: {reason}"),
+            Self::TooDeep { max } => write!(f, "nests deeper than the limit of {max} levels"),
+            Self::TooLarge { max, len } => {
+                write!(f, "is {len} bytes long; the limit is {max} bytes")
+            }
+            Self::TooManyItems { max } => write!(f, "has more than {max} items"),
         }
     }
 }

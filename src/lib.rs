@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod error;
 pub mod model;
+pub mod notify;
 pub mod request;
 pub mod response;
 pub mod retry;

@@ -197,5 +197,6 @@ pub fn validate_transfer_body_raw(body: &[u8], api_version: &str) -> Result<(), 
     request::validate_body(body, version).map_err(|e| to_js_error(&e))
 }
 mod auth;
+pub mod notify;
 mod simulate;
 mod transport;

@@ -1,0 +1,510 @@
+//! Notification parsing and transfer tracking for JavaScript (`js/notify.js` wraps these).
+//!
+//! The parser returns one `Uint32Array` table of small integers and byte offsets instead of
+//! objects: JavaScript builds the entries itself and slices strings out of its own copy of the
+//! text, so each call crosses the boundary twice (bytes in, table out). See PERFORMANCE.md.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Error, ErrorKind};
+use crate::model::OperationStatus;
+use crate::notify::raw::{parse_into, EntrySink, ItemError, RawCode, RawEntry, TextRef};
+use crate::notify::{
+    CallState, ChangeType, Notification, NotificationResult, ParseLimits, ResourceKind,
+    TrackerOptions, TransferEvent, TransferPhase, TransferTracker, Transition,
+};
+
+use super::to_js_error;
+
+/// Words per entry in the table written by [`notify_parse_input`].
+const STRIDE: usize = 31;
+
+thread_local! {
+    /// Item errors of the last parse, fetched by `notifyTakeErrors` only when there are any.
+    static LAST_ERRORS: RefCell<Vec<ItemError>> = const { RefCell::new(Vec::new()) };
+    /// The reused input buffer JavaScript writes bodies into (see `notifyInput`).
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The reused output table JavaScript reads in place (see `notifyParseInput`).
+    static OUTPUT: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Above this size the input buffer is released after use, so one large body does not keep
+/// its memory reserved.
+const KEEP_INPUT: usize = 64 * 1024;
+
+/// Hands the module's `WebAssembly.Memory` to JavaScript (to read the table in place) as the
+/// *error* value, which JavaScript catches. A plain return value would be an `externref`, which
+/// wasm-bindgen declares as `any` in the package's `InitOutput` type; the error path is typed
+/// as numbers only.
+#[wasm_bindgen(js_name = notifyMemory)]
+pub fn notify_memory() -> Result<(), JsValue> {
+    Err(wasm_bindgen::memory())
+}
+
+/// Makes the reused input buffer at least `len` bytes long and returns its address in wasm
+/// memory; JavaScript writes the body there (`encodeInto` or `set`) and calls
+/// `notifyParseInput`. The address is valid until the next call into the module.
+#[wasm_bindgen(js_name = notifyInput)]
+pub fn notify_input(len: u32) -> u32 {
+    INPUT.with(|cell| {
+        let mut buf = cell.borrow_mut();
+        if buf.len() < len as usize {
+            buf.resize(len as usize, 0);
+        }
+        buf.as_mut_ptr() as u32
+    })
+}
+
+/// Runs `f` on the first `len` bytes of the input buffer, then releases a large buffer.
+fn with_input<T>(len: u32, f: impl FnOnce(&[u8]) -> Result<T, JsValue>) -> Result<T, JsValue> {
+    INPUT.with(|cell| {
+        let result = match cell.borrow().get(..len as usize) {
+            Some(body) => f(body),
+            None => Err(to_js_error(&Error::new(
+                ErrorKind::OutOfRange {
+                    expected: "a length within the input buffer (call notifyInput first)",
+                },
+                "",
+            ))),
+        };
+        let mut buf = cell.borrow_mut();
+        if buf.len() > KEEP_INPUT {
+            buf.truncate(KEEP_INPUT);
+            buf.shrink_to_fit();
+        }
+        result
+    })
+}
+
+/// Parses the first `len` bytes of the input buffer into the reused output table and returns
+/// the table's address in wasm memory: `[entryCount, errorCount, entries...]`, 31 words per
+/// entry. Valid until the next call into the module.
+#[wasm_bindgen(js_name = notifyParseInput)]
+pub fn notify_parse_input(
+    len: u32,
+    max_bytes: u32,
+    max_depth: u32,
+    max_items: u32,
+) -> Result<u32, JsValue> {
+    with_input(len, |body| {
+        OUTPUT.with(|cell| {
+            let mut out = cell.borrow_mut();
+            out.clear();
+            out.reserve(2 + 8 * STRIDE);
+            out.extend_from_slice(&[0, 0]);
+            let mut sink = TableSink {
+                out: &mut out,
+                errors: Vec::new(),
+                count: 0,
+            };
+            parse_into(body, &limits(max_bytes, max_depth, max_items), &mut sink)
+                .map_err(|e| to_js_error(&e))?;
+            let (count, errors) = (sink.count, sink.errors);
+            out[0] = count;
+            out[1] = errors.len() as u32;
+            LAST_ERRORS.with(|cell| *cell.borrow_mut() = errors);
+            Ok(out.as_ptr() as u32)
+        })
+    })
+}
+
+fn limits(max_bytes: u32, max_depth: u32, max_items: u32) -> ParseLimits {
+    ParseLimits {
+        max_bytes: max_bytes as usize,
+        max_depth: max_depth as usize,
+        max_items: max_items as usize,
+    }
+}
+
+/// Writes entries straight into the output table as the parser reads them.
+struct TableSink<'o> {
+    out: &'o mut Vec<u32>,
+    errors: Vec<ItemError>,
+    count: u32,
+}
+
+impl EntrySink for TableSink<'_> {
+    fn entry(&mut self, entry: &RawEntry) {
+        write_entry(self.out, entry);
+        self.count += 1;
+    }
+    fn error(&mut self, error: ItemError) {
+        self.errors.push(error);
+    }
+    fn reset(&mut self) {
+        self.out.truncate(2);
+        self.errors.clear();
+        self.count = 0;
+    }
+}
+
+/// Index + 1 of a known open-enum value, 255 for an unknown one, 0 when absent.
+fn code_of<T: PartialEq>(value: Option<&T>, known: &[T], unknown: bool) -> u32 {
+    match value {
+        None => 0,
+        Some(_) if unknown => 255,
+        Some(v) => known
+            .iter()
+            .position(|k| k == v)
+            .map_or(255, |i| i as u32 + 1),
+    }
+}
+
+fn put_ref(words: &mut [u32; STRIDE], at: usize, r: Option<TextRef>) {
+    if let Some(r) = r {
+        words[at] = r.start as u32 + 1;
+        words[at + 1] = ((r.end - r.start) as u32) << 1 | u32::from(r.escaped);
+    }
+}
+
+fn code_ref(c: Option<RawCode>) -> (u32, Option<TextRef>) {
+    match c {
+        None => (0, None),
+        Some(RawCode::Int { at, .. }) => (1, Some(at)),
+        Some(RawCode::Text(at)) => (2, Some(at)),
+    }
+}
+
+fn write_entry(out: &mut Vec<u32>, e: &RawEntry) {
+    let unknown_change = e.change_type.as_ref().is_some_and(ChangeType::is_unknown);
+    let unknown_state = e.state.as_ref().is_some_and(CallState::is_unknown);
+    let unknown_status = e
+        .operation_status
+        .as_ref()
+        .is_some_and(OperationStatus::is_unknown);
+    let kind = ResourceKind::ALL
+        .iter()
+        .position(|k| *k == e.kind)
+        .unwrap_or(0) as u32;
+    let transfer = e
+        .transfer
+        .and_then(|t| TransferEvent::ALL.iter().position(|k| *k == t))
+        .map_or(0, |i| i as u32 + 1);
+    let mut w = [0u32; STRIDE];
+    w[0] = e.index as u32;
+    w[1] = kind
+        | code_of(e.change_type.as_ref(), ChangeType::KNOWN, unknown_change) << 8
+        | code_of(e.state.as_ref(), CallState::KNOWN, unknown_state) << 16
+        | transfer << 24;
+    let ri = e.result_info.unwrap_or_default();
+    let (code_tag, code) = code_ref(ri.code);
+    let (sub_tag, sub) = code_ref(ri.subcode);
+    let flags = u32::from(e.result_info.is_some())
+        | u32::from(e.call_id_needs_decoding) << 1
+        | u32::from(e.resource_data.is_some()) << 2;
+    w[2] = code_of(
+        e.operation_status.as_ref(),
+        OperationStatus::KNOWN,
+        unknown_status,
+    ) | code_tag << 8
+        | sub_tag << 16
+        | flags << 24;
+    put_ref(&mut w, 3, e.change_type_ref.filter(|_| unknown_change));
+    put_ref(&mut w, 5, e.resource_url);
+    put_ref(&mut w, 7, e.call_id);
+    put_ref(&mut w, 9, e.odata_type);
+    put_ref(&mut w, 11, e.etag);
+    put_ref(&mut w, 13, e.state_ref.filter(|_| unknown_state));
+    put_ref(&mut w, 15, e.termination_reason);
+    put_ref(&mut w, 17, e.client_context);
+    put_ref(
+        &mut w,
+        19,
+        e.operation_status_ref.filter(|_| unknown_status),
+    );
+    put_ref(&mut w, 21, e.tone);
+    put_ref(&mut w, 23, code);
+    put_ref(&mut w, 25, sub);
+    put_ref(&mut w, 27, ri.message);
+    put_ref(
+        &mut w,
+        29,
+        e.resource_data.map(|(start, end)| TextRef {
+            start,
+            end,
+            escaped: false,
+        }),
+    );
+    out.extend_from_slice(&w);
+}
+
+/// The item errors of the last `notifyParseInput`, as JSON `[[index, kind, path, reason], ...]`.
+#[wasm_bindgen(js_name = notifyTakeErrors)]
+pub fn notify_take_errors() -> String {
+    let errors = LAST_ERRORS.with(|cell| std::mem::take(&mut *cell.borrow_mut()));
+    let list: Vec<(usize, &str, &str, String)> = errors
+        .iter()
+        .map(|e| {
+            (
+                e.index,
+                e.error.kind_name(),
+                e.error.path(),
+                e.error.reason(),
+            )
+        })
+        .collect();
+    serde_json::to_string(&list).unwrap_or_else(|_| String::from("[]"))
+}
+
+/// The names behind the table's small integers, one group per line, comma-separated:
+/// kinds, change types, states, transfer events, operation statuses, phases.
+#[wasm_bindgen(js_name = notifyEnumNames)]
+pub fn notify_enum_names() -> String {
+    let mut s = String::new();
+    let mut group = |names: &mut dyn Iterator<Item = &str>| {
+        let list: Vec<&str> = names.collect();
+        s.push_str(&list.join(","));
+        s.push('\n');
+    };
+    group(&mut ResourceKind::ALL.iter().map(|k| k.as_str()));
+    group(&mut ChangeType::KNOWN.iter().map(ChangeType::as_str));
+    group(&mut CallState::KNOWN.iter().map(CallState::as_str));
+    group(&mut TransferEvent::ALL.iter().map(|k| k.as_str()));
+    group(&mut OperationStatus::KNOWN.iter().map(OperationStatus::as_str));
+    group(&mut TransferPhase::ALL.iter().map(|k| k.as_str()));
+    s
+}
+
+fn time(now: f64) -> Result<u64, JsValue> {
+    if now.is_finite() && now >= 0.0 {
+        Ok(now as u64)
+    } else {
+        Err(to_js_error(&Error::new(
+            ErrorKind::OutOfRange {
+                expected: "a finite, non-negative number of milliseconds",
+            },
+            "now",
+        )))
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| String::from("null"))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, JsValue> {
+    // Plain serde_json (no path tracking): the JavaScript wrapper validates options itself,
+    // and path tracking would add its own copy of every decoder to the wasm.
+    serde_json::from_slice(bytes).map_err(|e| {
+        to_js_error(&Error::new(
+            ErrorKind::InvalidType {
+                detail: e.to_string(),
+            },
+            "",
+        ))
+    })
+}
+
+thread_local! {
+    /// Trackers owned by JavaScript `TransferTracker` objects, by handle (index + 1). Plain
+    /// functions over handles instead of an exported class keep `Symbol.dispose` (ES2024+) out
+    /// of the package's type declarations; js/notify.js frees handles (explicitly or through a
+    /// FinalizationRegistry).
+    static TRACKERS: RefCell<Vec<Option<TransferTracker>>> = const { RefCell::new(Vec::new()) };
+}
+
+fn new_handle(tracker: TransferTracker) -> u32 {
+    TRACKERS.with(|cell| {
+        let mut list = cell.borrow_mut();
+        match list.iter().position(Option::is_none) {
+            Some(i) => {
+                list[i] = Some(tracker);
+                i as u32 + 1
+            }
+            None => {
+                list.push(Some(tracker));
+                list.len() as u32
+            }
+        }
+    })
+}
+
+fn with_tracker<T>(
+    handle: u32,
+    f: impl FnOnce(&mut TransferTracker) -> Result<T, JsValue>,
+) -> Result<T, JsValue> {
+    TRACKERS.with(|cell| {
+        let mut list = cell.borrow_mut();
+        match list
+            .get_mut((handle as usize).wrapping_sub(1))
+            .and_then(Option::as_mut)
+        {
+            Some(t) => f(t),
+            None => Err(to_js_error(&Error::new(
+                ErrorKind::OutOfRange {
+                    expected: "a live tracker (this one was freed)",
+                },
+                "",
+            ))),
+        }
+    })
+}
+
+/// Creates a tracker with options given as JSON bytes (`TrackerOptions`, camelCase); returns
+/// its handle.
+#[wasm_bindgen(js_name = trackerNew)]
+pub fn tracker_new(options_json: &[u8]) -> Result<u32, JsValue> {
+    let options: TrackerOptions = from_json(options_json)?;
+    Ok(new_handle(TransferTracker::new(options)))
+}
+
+/// Restores a tracker from a state written by `trackerToJson`; returns its handle.
+#[wasm_bindgen(js_name = trackerFromJson)]
+pub fn tracker_from_json(state_json: &[u8]) -> Result<u32, JsValue> {
+    let tracker = TransferTracker::from_json(state_json).map_err(|e| to_js_error(&e))?;
+    Ok(new_handle(tracker))
+}
+
+/// Drops a tracker (a freed handle stays invalid until reused).
+#[wasm_bindgen(js_name = trackerFree)]
+pub fn tracker_free(handle: u32) {
+    TRACKERS.with(|cell| {
+        let mut list = cell.borrow_mut();
+        if let Some(slot) = list.get_mut((handle as usize).wrapping_sub(1)) {
+            *slot = None;
+        }
+        while list.last().is_some_and(Option::is_none) {
+            list.pop();
+        }
+    });
+}
+
+/// The whole state as JSON.
+#[wasm_bindgen(js_name = trackerToJson)]
+pub fn tracker_to_json(handle: u32) -> Result<String, JsValue> {
+    with_tracker(handle, |t| t.to_json().map_err(|e| to_js_error(&e)))
+}
+
+/// Registers a transfer; returns the transitions of replayed early notifications (JSON).
+#[wasm_bindgen(js_name = trackerRegister)]
+pub fn tracker_register(
+    handle: u32,
+    call_id: &str,
+    client_context: Option<String>,
+    now: f64,
+) -> Result<String, JsValue> {
+    let now = time(now)?;
+    with_tracker(handle, |t| {
+        let out = t
+            .register(call_id, client_context.as_deref(), now)
+            .map_err(|e| to_js_error(&e))?;
+        Ok(json(&out))
+    })
+}
+
+/// Feeds the fields of one parsed notification; returns the transition as JSON, or
+/// `undefined` when nothing changed. `transfer` is 1-based in `TransferEvent::ALL` (0: none);
+/// `result_json` is `{code, subcode, message}` as JSON when the entry has a resultInfo.
+#[allow(clippy::too_many_arguments)]
+#[wasm_bindgen(js_name = trackerObserve)]
+pub fn tracker_observe(
+    handle: u32,
+    index: u32,
+    call_id: Option<String>,
+    client_context: Option<String>,
+    change_type: Option<String>,
+    state: Option<String>,
+    termination_reason: Option<String>,
+    transfer: u8,
+    result_json: Option<String>,
+    message_id: Option<String>,
+    now: f64,
+) -> Result<Option<String>, JsValue> {
+    let now = time(now)?;
+    let result_info: Option<NotificationResult<'static>> = match result_json {
+        Some(text) => Some(from_json(text.as_bytes())?),
+        None => None,
+    };
+    let n = Notification {
+        index: index as usize,
+        kind: ResourceKind::Other,
+        change_type: change_type.map(ChangeType::from),
+        resource_url: None,
+        call_id: call_id.map(Into::into),
+        odata_type: None,
+        etag: None,
+        state: state.map(CallState::from),
+        termination_reason: termination_reason.map(Into::into),
+        result_info,
+        client_context: client_context.map(Into::into),
+        operation_status: None,
+        tone: None,
+        transfer: TransferEvent::ALL
+            .get(usize::from(transfer).wrapping_sub(1))
+            .copied(),
+        resource_data: None,
+    };
+    with_tracker(handle, |t| {
+        Ok(t.observe(&n, message_id.as_deref(), now)
+            .map(|tr| json(&tr)))
+    })
+}
+
+/// Parses the first `len` bytes of the input buffer (see `notifyInput`) and feeds every good
+/// notification; returns `[transitions, errorCount]` as JSON.
+#[wasm_bindgen(js_name = trackerObserveInput)]
+pub fn tracker_observe_input(
+    handle: u32,
+    len: u32,
+    message_id: Option<String>,
+    now: f64,
+    max_bytes: u32,
+    max_depth: u32,
+    max_items: u32,
+) -> Result<String, JsValue> {
+    let now = time(now)?;
+    with_input(len, |body| {
+        let batch =
+            crate::notify::parse_notifications_with(body, &limits(max_bytes, max_depth, max_items))
+                .map_err(|e| to_js_error(&e))?;
+        with_tracker(handle, |t| {
+            let out: Vec<Transition> = batch
+                .notifications
+                .iter()
+                .filter_map(|n| t.observe(n, message_id.as_deref(), now))
+                .collect();
+            Ok(json(&(out, batch.errors.len())))
+        })
+    })
+}
+
+/// Marks stalled transfers; returns the transitions as JSON.
+#[wasm_bindgen(js_name = trackerTick)]
+pub fn tracker_tick(handle: u32, now: f64) -> Result<String, JsValue> {
+    let now = time(now)?;
+    with_tracker(handle, |t| Ok(json(&t.tick(now))))
+}
+
+/// The phase name of `call_id`'s transfer.
+#[wasm_bindgen(js_name = trackerPhase)]
+pub fn tracker_phase(handle: u32, call_id: &str) -> Result<Option<String>, JsValue> {
+    with_tracker(handle, |t| {
+        Ok(t.phase(call_id).map(|p| p.as_str().to_owned()))
+    })
+}
+
+/// Everything known about `call_id`'s transfer, as JSON.
+#[wasm_bindgen(js_name = trackerGet)]
+pub fn tracker_get(handle: u32, call_id: &str) -> Result<Option<String>, JsValue> {
+    with_tracker(handle, |t| Ok(t.get(call_id).map(json)))
+}
+
+/// Every tracked transfer, as a JSON array.
+#[wasm_bindgen(js_name = trackerList)]
+pub fn tracker_list(handle: u32) -> Result<String, JsValue> {
+    with_tracker(handle, |t| Ok(json(&t.transfers().collect::<Vec<_>>())))
+}
+
+/// Stops tracking `call_id`; whether it was tracked.
+#[wasm_bindgen(js_name = trackerRemove)]
+pub fn tracker_remove(handle: u32, call_id: &str) -> Result<bool, JsValue> {
+    with_tracker(handle, |t| Ok(t.remove(call_id).is_some()))
+}
+
+/// The size of the wasm linear memory in bytes (to check that parsing does not grow it).
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) as f64) * 65536.0
+}
