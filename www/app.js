@@ -1,6 +1,6 @@
 // The playground page. No bundler: it imports the package's browser entry point and uses only its
-// public exports. Optional exports (parseNotifications, TransferTracker, sendTransfer) are used
-// when the package has them, with a plain fallback otherwise.
+// public exports: buildTransferRequest (preview and validation), sendTransfer (retries),
+// parseNotifications and TransferTracker (the timeline).
 import * as pkg from '/js/browser.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,10 +15,7 @@ const PHASE_TEXT = {
 };
 const PHASE_ICON = { requested: '○', transferring: '→', accepted: '✓', completed: '✔', failed: '✖', stalled: '!' };
 
-const hasParser = typeof pkg.parseNotifications === 'function';
-const hasTracker = typeof pkg.TransferTracker === 'function';
-const hasSend = typeof pkg.sendTransfer === 'function';
-const tracker = hasTracker ? new pkg.TransferTracker({ stallAfterMs: STALL_AFTER_MS }) : null;
+const tracker = new pkg.TransferTracker({ stallAfterMs: STALL_AFTER_MS });
 
 // ---------------------------------------------------------------------------------------------
 // The form -> buildTransferRequest options
@@ -124,12 +121,11 @@ function jsOf(options) {
   if ($('sendRequestId').checked) shown.clientRequestId = true;
   const opts = JSON.stringify(shown, null, 2);
   return [
-    `import { buildTransferRequest${hasSend ? ', sendTransfer' : ''} } from 'graph-call-transfer';`,
+    "import { buildTransferRequest, sendTransfer } from 'graph-call-transfer';",
     '',
     `const request = buildTransferRequest(${opts});`,
-    hasSend
-      ? 'const result = await sendTransfer(request, { token: process.env.GRAPH_TOKEN });\nconsole.log(result.status, result.clientRequestId);'
-      : 'const response = await fetch(request.url, request.toFetchInit(process.env.GRAPH_TOKEN));\nconsole.log(response.status);',
+    'const result = await sendTransfer(request, { token: process.env.GRAPH_TOKEN });',
+    'console.log(result.status, result.clientRequestId);',
   ].join('\n');
 }
 
@@ -263,45 +259,31 @@ function onNotification(data) {
   const c = card(data.callId, { apiVersion: data.apiVersion, scenario: data.scenario });
   const raw = JSON.stringify(JSON.parse(data.bodyText), null, 2);
   const tags = data.redelivery ? ' (redelivered: same message id)' : '';
-  if (hasParser) {
-    let parsed;
-    try {
-      parsed = pkg.parseNotifications(data.bodyText);
-    } catch (error) {
-      addLine(c, { label: 'unparsable notification', detail: error.message, raw, kind: 'bad' });
-      return;
-    }
-    // Feed the tracker first, so that each line can say what the tracker made of it.
-    let transitions = [];
-    let verdict = '';
-    if (tracker) {
-      if (tracker.phase(data.callId) === null) applyTransitions(tracker.register(data.callId, { now: Date.now() }));
-      const before = tracker.get(data.callId);
-      transitions = tracker.observe(parsed, { messageId: data.messageId, now: Date.now() });
-      const after = tracker.get(data.callId);
-      if (before && after) {
-        if (after.duplicates > before.duplicates) verdict = ' · the tracker ignored it (duplicate)';
-        else if (after.late > before.late) verdict = ' · the tracker ignored it (late)';
-        if (after.duplicates || after.late) c.li.querySelector('.meta').dataset.counts = `${after.duplicates} duplicate, ${after.late} late`;
-      }
-    }
-    for (const n of parsed.notifications) {
-      const what = n.transfer ?? 'no transfer event';
-      const detail = `${n.changeType ?? '?'} · state ${n.state ?? '—'}${n.terminationReason ? ` · ${n.terminationReason}` : ''}${describeResult(n.resultInfo)}${tags}${verdict}`;
-      addLine(c, { label: what, detail, raw, kind: 'notification' });
-    }
-    for (const e of parsed.errors) addLine(c, { label: 'bad item', detail: e.message, kind: 'bad' });
-    applyTransitions(transitions);
-  } else {
-    const body = JSON.parse(data.bodyText);
-    for (const item of body.value ?? []) {
-      const d = item.resourceData ?? {};
-      addLine(c, { label: data.event, detail: `${item.changeType} · state ${d.state ?? d.callState ?? '—'}${d.terminationReason ? ` · ${d.terminationReason}` : ''}${describeResult(d.resultInfo)}${tags}`, raw, kind: 'notification' });
-    }
-    // Without the tracker, show the simulator's own label as the phase.
-    const phase = { transferring: 'transferring', transferAccepted: 'accepted', transferCompleted: 'completed', transferFailed: 'failed' }[data.event];
-    if (phase && c.li.dataset.phase !== 'completed' && c.li.dataset.phase !== 'failed') setPhase(c, phase);
+  let parsed;
+  try {
+    parsed = pkg.parseNotifications(data.bodyText);
+  } catch (error) {
+    addLine(c, { label: 'unparsable notification', detail: error.message, raw, kind: 'bad' });
+    return;
   }
+  // Feed the tracker first, so that each line can say what the tracker made of it.
+  if (tracker.phase(data.callId) === null) applyTransitions(tracker.register(data.callId, { now: Date.now() }));
+  const before = tracker.get(data.callId);
+  const transitions = tracker.observe(parsed, { messageId: data.messageId, now: Date.now() });
+  const after = tracker.get(data.callId);
+  let verdict = '';
+  if (before && after) {
+    if (after.duplicates > before.duplicates) verdict = ' · the tracker ignored it (duplicate)';
+    else if (after.late > before.late) verdict = ' · the tracker ignored it (late)';
+    if (after.duplicates || after.late) c.li.querySelector('.meta').dataset.counts = `${after.duplicates} duplicate, ${after.late} late`;
+  }
+  for (const n of parsed.notifications) {
+    const what = n.transfer ?? 'no transfer event';
+    const detail = `${n.changeType ?? '?'} · state ${n.state ?? '—'}${n.terminationReason ? ` · ${n.terminationReason}` : ''}${describeResult(n.resultInfo)}${tags}${verdict}`;
+    addLine(c, { label: what, detail, raw, kind: 'notification' });
+  }
+  for (const e of parsed.errors) addLine(c, { label: 'bad item', detail: e.message, kind: 'bad' });
+  applyTransitions(transitions);
 }
 
 function onRequest(data) {
@@ -311,22 +293,6 @@ function onRequest(data) {
 
 // ---------------------------------------------------------------------------------------------
 // Sending
-
-async function sendPlainFetch(request, token) {
-  // Without the package's sendTransfer: one retry after a 429's Retry-After, same client-request-id.
-  let response = await fetch(request.url, request.toFetchInit(token));
-  let attempts = 1;
-  if (response.status === 429) {
-    const wait = Math.min(Number(response.headers.get('retry-after')) || 1, 30) * 1000;
-    await new Promise((r) => setTimeout(r, wait));
-    const init = request.toFetchInit(token);
-    init.headers['retry-attempt'] = '1';
-    response = await fetch(request.url, init);
-    attempts = 2;
-  }
-  const text = await response.text();
-  return { status: response.status, text, attempts };
-}
 
 async function send(event) {
   event.preventDefault();
@@ -347,12 +313,8 @@ async function send(event) {
   const callId = current.options.callId;
   const c = card(callId, { apiVersion: current.options.apiVersion, scenario: sim ? $('scenario').value : undefined, destination: sim ? 'simulator' : 'graph' });
   c.start = performance.now();
-  if (tracker) {
-    tracker.remove(callId);
-    applyTransitions(tracker.register(callId, { clientContext: current.options.clientContext ?? null, now: Date.now() }));
-  } else {
-    setPhase(c, 'requested');
-  }
+  tracker.remove(callId);
+  applyTransitions(tracker.register(callId, { clientContext: current.options.clientContext ?? null, now: Date.now() }));
   requestIdForPreview = null;
   $('sent').innerHTML = '';
   const link = document.createElement('a');
@@ -362,18 +324,13 @@ async function send(event) {
   const http = c.li.querySelector('.http');
   http.textContent = 'Sending…';
   try {
-    if (hasSend) {
-      const result = await pkg.sendTransfer(request, { token, retry: { maxAttempts: 3 } });
-      http.textContent = `HTTP ${result.status} after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}${result.operation ? ` · operation ${result.operation.id} ${result.operation.status}` : ''}`;
-    } else {
-      const result = await sendPlainFetch(request, token);
-      http.textContent = `HTTP ${result.status} after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}${result.text ? ` · ${result.text}` : ''}`;
-    }
+    const result = await pkg.sendTransfer(request, { token, retry: { maxAttempts: 3 } });
+    http.textContent = `HTTP ${result.status} after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}${result.operation ? ` · operation ${result.operation.id} ${result.operation.status}` : ''}`;
     http.dataset.ok = 'true';
   } catch (error) {
     http.dataset.ok = 'false';
     http.textContent = `Refused: ${error.status ? `HTTP ${error.status} ${error.code}: ` : ''}${error.message}`;
-    if (tracker) tracker.remove(callId);
+    tracker.remove(callId);
     setPhase(c, 'failed');
   }
   update();
@@ -399,9 +356,9 @@ function connectStream() {
     const callId = d.callIds?.[0] ?? [...cards.values()].find((c) => c.info.transferId === d.transferId)?.callId;
     if (!callId) return;
     const c = card(callId);
-    const label = d.verified === true ? 'sample bot: token verified' : d.verified === false ? `sample bot refused it: ${d.kind}` : 'sample bot: token not checked';
-    const detail = d.verified === true ? `iss ${d.claims.iss} · tid ${d.claims.tid} · answered ${d.status}` : `${d.reason ?? ''} · answered ${d.status}`;
-    addLine(c, { label, detail, kind: d.verified === false ? 'bad' : 'http' });
+    const label = d.verified ? 'sample bot: token verified' : `sample bot refused it: ${d.kind}`;
+    const detail = d.verified ? `iss ${d.claims.iss} · tid ${d.claims.tid} · answered ${d.status}` : `${d.reason ?? ''} · answered ${d.status}`;
+    addLine(c, { label, detail, kind: d.verified ? 'http' : 'bad' });
   });
   source.addEventListener('callback', (e) => {
     const d = JSON.parse(e.data);
@@ -448,15 +405,10 @@ function init() {
     $('callbackUrl').value = `${location.origin}/bot/callback`;
     saveSettings();
   });
-  if (!hasParser || !hasTracker) {
-    const note = $('parser-note');
-    note.hidden = false;
-    note.textContent = 'This build of the package has no notification parser yet (parseNotifications / TransferTracker): notifications are shown with JSON.parse and the simulator\'s own labels.';
-  }
-  if (tracker) setInterval(() => applyTransitions(tracker.tick(Date.now())), 500);
+  setInterval(() => applyTransitions(tracker.tick(Date.now())), 500);
   connectStream();
   update();
-  $('status').textContent = `Package loaded: parser ${hasParser ? 'yes' : 'not available yet'}, tracker ${hasTracker ? 'yes' : 'not available yet'}, sendTransfer ${hasSend ? 'yes' : 'not available yet (plain fetch)'}.`;
+  $('status').textContent = 'Package loaded (wasm ready).';
   document.body.dataset.ready = 'true';
 }
 

@@ -230,22 +230,17 @@ export function createSimulator(pkg, options = {}) {
     const messageId = req.headers['x-microsoft-skype-message-id'] ?? null;
     const report = { messageId, transferId: req.headers['x-microsoft-skype-chain-id'] ?? null };
     let status = 202;
-    if (typeof pkg.verifyCallbackToken !== 'function') {
-      report.verified = null;
-      report.reason = 'this build of the package has no verifyCallbackToken';
-    } else {
-      try {
-        const claims = await pkg.verifyCallbackToken(req.headers.authorization, { appId: config.appId, jwks });
-        report.verified = true;
-        report.claims = { iss: claims.iss, aud: claims.aud, tid: claims.tid, exp: claims.exp };
-      } catch (error) {
-        report.verified = false;
-        report.kind = error.kind ?? 'error';
-        report.reason = String(error.message);
-        status = error.kind === 'missingToken' ? 401 : 403;
-      }
+    try {
+      const claims = await pkg.verifyCallbackToken(req.headers.authorization, { appId: config.appId, jwks });
+      report.verified = true;
+      report.claims = { iss: claims.iss, aud: claims.aud, tid: claims.tid, exp: claims.exp };
+    } catch (error) {
+      report.verified = false;
+      report.kind = error.kind ?? 'error';
+      report.reason = String(error.message);
+      status = error.kind === 'missingToken' ? 401 : 403;
     }
-    if (status === 202 && body !== null && typeof pkg.parseNotifications === 'function') {
+    if (status === 202 && body !== null) {
       try {
         const parsed = pkg.parseNotifications(body);
         report.callIds = [...new Set(parsed.notifications.map((n) => n.callId).filter(Boolean))];
