@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 
+use super::json::Want;
 use super::view::{self, document};
 use super::{validate, ApiVersion};
 use crate::error::{from_serde, Error, ErrorKind};
@@ -120,5 +121,59 @@ pub(crate) fn utf8(json: &[u8]) -> Result<&str, Error> {
             },
             "",
         )
+    })
+}
+
+/// What the Graph simulator ([`crate::simulate`]) reads from a valid body.
+pub(crate) struct BodySummary {
+    pub client_context: Option<String>,
+    pub replaces_call_id: Option<String>,
+    pub to_phone: bool,
+}
+
+/// Validates `json` as [`validate_body`] does, then summarizes it with the same scanner (so the
+/// simulator adds no JSON decoder of its own to the wasm).
+pub(crate) fn summarize_body(json: &[u8], api_version: ApiVersion) -> Result<BodySummary, Error> {
+    validate_body(json, api_version)?;
+    let text = utf8(json)?;
+    let mut client_context = None;
+    let mut replaces_call_id = None;
+    let mut to_phone = false;
+    document(text, |s| {
+        s.object(|s, key| match key {
+            "clientContext" => s.member(key, |s| {
+                client_context = s.opt_string(Want::Decode)?.map(|c| c.into_owned());
+                Ok(())
+            }),
+            "transferTarget" | "target" => s.member(key, |s| {
+                if !s.at_object() {
+                    return s.skip();
+                }
+                s.object(|s, key| match key {
+                    "replacesCallId" => s.member(key, |s| {
+                        replaces_call_id = s.opt_string(Want::Decode)?.map(|c| c.into_owned());
+                        Ok(())
+                    }),
+                    "identity" => s.member(key, |s| {
+                        if !s.at_object() {
+                            return s.skip();
+                        }
+                        s.object(|s, key| {
+                            s.member(key, |s| {
+                                to_phone |= key == "phone" && s.at_object();
+                                s.skip()
+                            })
+                        })
+                    }),
+                    _ => s.member(key, |s| s.skip()),
+                })
+            }),
+            _ => s.member(key, |s| s.skip()),
+        })
+    })?;
+    Ok(BodySummary {
+        client_context,
+        replaces_call_id,
+        to_phone,
     })
 }

@@ -173,3 +173,4 @@ impl TransferRequest {
         serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
     }
 }
+pub(crate) use body::{summarize_body, BodySummary};

@@ -196,7 +196,7 @@ pub fn validate_transfer_body_raw(body: &[u8], api_version: &str) -> Result<(), 
     let version = request::ApiVersion::parse(api_version).map_err(|e| to_js_error(&e))?;
     request::validate_body(body, version).map_err(|e| to_js_error(&e))
 }
-
 mod auth;
 pub mod notify;
+mod simulate;
 mod transport;
