@@ -617,25 +617,35 @@ impl<'a> Parser<'a, '_> {
         Ok(())
     }
 
-    fn tone_info(&mut self) -> R<Option<TextRef>> {
-        const P: [&str; 2] = ["resourceData", "toneInfo"];
+    /// Enters an object at depth 5 (`value[i].resourceData.<field>`): `false` (value skipped)
+    /// for `null` or another type, which is reported as an item error; a depth over the limit is
+    /// reported too.
+    fn open_nested_object(&mut self, path: &[&str; 2]) -> R<bool> {
         let first = self.sc.peek();
         if first != Some(b'{') {
             if first != Some(b'n') {
-                self.item_err(type_error("an object", first), &P);
+                self.item_err(type_error("an object", first), path);
             }
             self.sc.skip()?;
-            return Ok(None);
+            return Ok(false);
         }
         if 5 > self.max_depth {
             self.item_err(
                 ErrorKind::TooDeep {
                     max: self.max_depth,
                 },
-                &P,
+                path,
             );
         }
         self.sc.pos += 1;
+        Ok(true)
+    }
+
+    fn tone_info(&mut self) -> R<Option<TextRef>> {
+        const P: [&str; 2] = ["resourceData", "toneInfo"];
+        if !self.open_nested_object(&P)? {
+            return Ok(None);
+        }
         let mut tone = None;
         if !self.sc.empty(b'}') {
             loop {
@@ -655,23 +665,9 @@ impl<'a> Parser<'a, '_> {
 
     fn result_info(&mut self) -> R<Option<RawResultInfo>> {
         const P: [&str; 2] = ["resourceData", "resultInfo"];
-        let first = self.sc.peek();
-        if first != Some(b'{') {
-            if first != Some(b'n') {
-                self.item_err(type_error("an object", first), &P);
-            }
-            self.sc.skip()?;
+        if !self.open_nested_object(&P)? {
             return Ok(None);
         }
-        if 5 > self.max_depth {
-            self.item_err(
-                ErrorKind::TooDeep {
-                    max: self.max_depth,
-                },
-                &P,
-            );
-        }
-        self.sc.pos += 1;
         let mut ri = RawResultInfo::default();
         let mut sub_code = None;
         if !self.sc.empty(b'}') {

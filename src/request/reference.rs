@@ -1,12 +1,7 @@
 //! The serde-based validation the scanner replaced, kept as a test oracle: the property tests in
-//! `super::scan_tests` check that the fast path agrees with it on every generated input.
-
-//! (Former doc:) Borrowed, validation-only views of the JSON a transfer is made of.
-//!
-//! The builder never re-serializes what the caller wrote: it validates the caller's JSON through
-//! these zero-copy views (strings borrowed from the input, unknown members skipped or kept as raw
-//! slices) and then splices the very same text into the body. What is validated is byte for byte
-//! what is sent, and the hot path allocates almost nothing (see `benches/request.mjs`).
+//! `super::scan_tests` check that the fast path agrees with it on every generated input. It
+//! duplicates the rules of `validate.rs` and `body.rs` on purpose: an oracle must not share code
+//! with what it checks.
 
 use std::borrow::Cow;
 use std::fmt;

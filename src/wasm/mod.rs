@@ -94,14 +94,7 @@ pub fn check_transfer_request_buffered_raw(
 
 fn check_request(input: &[u8], lengths: [i32; 5]) -> Result<(), JsValue> {
     let mut rest = input;
-    let mut next = |units: i32| -> Result<Option<&str>, JsValue> {
-        let Ok(units) = usize::try_from(units) else {
-            return Ok(None);
-        };
-        let (text, tail) = split_utf16(rest, units).map_err(|e| to_js_error(&e))?;
-        rest = tail;
-        Ok(Some(text))
-    };
+    let mut next = |units: i32| next_field(&mut rest, units);
     let head = request::HeadOptions {
         call_id: next(lengths[0])?,
         api_version: next(lengths[1])?,
@@ -123,14 +116,7 @@ pub fn transfer_url_parts_raw(
     base_url: i32,
 ) -> Result<String, JsValue> {
     let mut rest = input;
-    let mut next = |units: i32| -> Result<Option<&str>, JsValue> {
-        let Ok(units) = usize::try_from(units) else {
-            return Ok(None);
-        };
-        let (text, tail) = split_utf16(rest, units).map_err(|e| to_js_error(&e))?;
-        rest = tail;
-        Ok(Some(text))
-    };
+    let mut next = |units: i32| next_field(&mut rest, units);
     let head = request::HeadOptions {
         // Any valid call id: the parts do not depend on it.
         call_id: Some("c"),
@@ -143,6 +129,17 @@ pub fn transfer_url_parts_raw(
     before.push('\n');
     before.push_str(after);
     Ok(before)
+}
+
+/// Takes the next string of `units` UTF-16 code units off the front of `rest`; a negative length
+/// means the option was not given.
+fn next_field<'a>(rest: &mut &'a [u8], units: i32) -> Result<Option<&'a str>, JsValue> {
+    let Ok(units) = usize::try_from(units) else {
+        return Ok(None);
+    };
+    let (text, tail) = split_utf16(rest, units).map_err(|e| to_js_error(&e))?;
+    *rest = tail;
+    Ok(Some(text))
 }
 
 /// Splits off the first `units` UTF-16 code units of UTF-8 `bytes` (as `TextEncoder` wrote them)
