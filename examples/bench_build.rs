@@ -37,9 +37,26 @@ fn main() {
             ..Default::default()
         };
         let body = br#"{"transferTarget":{"endpointType":"default","identity":{"user":{"id":"550fae72-d251-43ec-868c-373732c2704f","displayName":"Heidi Steen"}}}}"#;
-        time("check", n, || {
-            usize::from(graph_call_transfer::request::check(&head, body).is_ok())
-        });
+        if std::env::var("FULL").is_ok() {
+            time("check", n, || {
+                usize::from(graph_call_transfer::request::check(&head, body).is_ok())
+            });
+        } else {
+            // Exactly what the wasm export runs: the head strings and the body in one buffer.
+            let mut input = head.call_id.unwrap_or_default().as_bytes().to_vec();
+            input.extend_from_slice(body);
+            let lengths = [Some(36), None, None, None, None];
+            time("from_utf16_lengths + check_compact", n, || {
+                let input = std::hint::black_box(&input[..]);
+                usize::from(
+                    graph_call_transfer::request::HeadOptions::from_utf16_lengths(input, lengths)
+                        .and_then(|(head, body)| {
+                            graph_call_transfer::request::check_compact(&head, body)
+                        })
+                        .is_ok(),
+                )
+            });
+        }
         return;
     }
     if std::env::var("ONLY_BUILD").is_ok() {

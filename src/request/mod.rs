@@ -5,6 +5,7 @@
 
 mod body;
 mod builder;
+mod compact;
 mod json;
 mod options;
 #[cfg(test)]
@@ -18,7 +19,7 @@ use serde::Serialize;
 
 pub use body::{validate_body, TransferBody};
 pub use builder::TransferRequestBuilder;
-pub use options::{build_from_json, check, prepare, HeadOptions, TransferOptions};
+pub use options::{build_from_json, check, check_compact, prepare, HeadOptions, TransferOptions};
 
 use crate::error::{Error, ErrorKind};
 

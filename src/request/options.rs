@@ -2,6 +2,7 @@ use serde::Deserialize;
 
 use super::body::utf8;
 use super::builder::{assemble, url_before_call_id, Head, Parts, URL_AFTER_CALL_ID};
+use super::compact;
 use super::view::{self, document};
 use super::{validate_body, ApiVersion, Cloud, TransferRequest, TransferRequestBuilder};
 use crate::error::{from_serde, Error, ErrorKind};
@@ -240,6 +241,45 @@ impl<'a> HeadOptions<'a> {
         Ok((head, api_version))
     }
 
+    /// Reads the head strings `callId`, `apiVersion`, `cloud`, `baseUrl` and `clientRequestId`
+    /// from the front of `input`, where they were written back to back as UTF-8 (as JavaScript's
+    /// `TextEncoder` writes them), each given by its length in UTF-16 code units (JavaScript's
+    /// `length`) or `None` when absent. Returns the head and the rest of the input (the body).
+    ///
+    /// ```
+    /// use graph_call_transfer::request::HeadOptions;
+    /// let input = "c\u{e9}1beta{}".as_bytes();
+    /// let (head, body) = HeadOptions::from_utf16_lengths(input, [Some(3), Some(4), None, None, None])?;
+    /// assert_eq!((head.call_id, head.api_version, head.cloud), (Some("c\u{e9}1"), Some("beta"), None));
+    /// assert_eq!(body, b"{}");
+    /// # Ok::<(), graph_call_transfer::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidJson`] at the root when a string is not UTF-8.
+    pub fn from_utf16_lengths(
+        input: &'a [u8],
+        lengths: [Option<usize>; 5],
+    ) -> Result<(Self, &'a [u8]), Error> {
+        let mut rest = input;
+        let mut next = |units: Option<usize>| -> Result<Option<&'a str>, Error> {
+            let Some(units) = units else {
+                return Ok(None);
+            };
+            let (text, tail) = split_utf16(rest, units)?;
+            rest = tail;
+            Ok(Some(text))
+        };
+        let head = Self {
+            call_id: next(lengths[0])?,
+            api_version: next(lengths[1])?,
+            cloud: next(lengths[2])?,
+            base_url: next(lengths[3])?,
+            client_request_id: next(lengths[4])?,
+        };
+        Ok((head, rest))
+    }
+
     /// Validates the head and returns the request's URL in two parts, before and after the call
     /// id: the URL is `before + call_id + after`. The parts depend only on `api_version`, `cloud`
     /// and `base_url`, so a caller may reuse them for other call ids it has had checked.
@@ -281,4 +321,76 @@ pub fn check(head: &HeadOptions<'_>, body: &[u8]) -> Result<(), Error> {
     let (head, api_version) = head.parse()?;
     head.check()?;
     validate_body(body, api_version)
+}
+
+/// [`check`] for a body that is *compact, valid JSON*, such as JavaScript's `JSON.stringify`
+/// writes (no whitespace outside strings) encoded as UTF-8 by `TextEncoder`: what
+/// `buildTransferRequest` runs in wasm.
+///
+/// The head is checked as [`check`] checks it. A valid body of the usual shape is then accepted
+/// by a quick pass that trusts the JSON syntax inside strings and numbers (no UTF-8, escape or
+/// number-grammar checks, no whitespace handling) and reads only what the rules need; anything it
+/// is not sure about, every error included, goes through the full validating scanner of
+/// [`check`]. So for compact valid JSON the result, `Ok` or the error (kind, path and message),
+/// is exactly [`check`]'s.
+///
+/// For other bytes the function still returns, without panicking, but it may accept a body that
+/// [`check`] refuses as malformed JSON: call [`check`] for input you did not serialize yourself.
+///
+/// ```
+/// use graph_call_transfer::request::{check_compact, HeadOptions};
+/// let head = HeadOptions { call_id: Some("c1"), ..HeadOptions::default() };
+/// check_compact(&head, br#"{"transferTarget":{"identity":{"user":{"id":"u1"}}}}"#)?;
+/// let err = check_compact(&head, br#"{"transferTarget":{"identity":{"phone":{"id":"555"}}}}"#)
+///     .unwrap_err();
+/// assert_eq!((err.kind_name(), err.path()), ("notE164", "transferTarget.identity.phone.id"));
+/// # Ok::<(), graph_call_transfer::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`check`].
+pub fn check_compact(head: &HeadOptions<'_>, body: &[u8]) -> Result<(), Error> {
+    let (head, api_version) = head.parse()?;
+    head.check()?;
+    if compact::certainly_valid(body, api_version) {
+        return Ok(());
+    }
+    validate_body(body, api_version)
+}
+
+/// Splits off the first `units` UTF-16 code units of UTF-8 `bytes` (as `TextEncoder` wrote them)
+/// and returns them as text, with the remaining bytes.
+fn split_utf16(bytes: &[u8], units: usize) -> Result<(&str, &[u8]), Error> {
+    // Fast path: ASCII, one byte per unit.
+    let end = match bytes.get(..units) {
+        Some(head) if head.is_ascii() => units,
+        _ => utf16_end(bytes, units),
+    };
+    let (head, tail) = bytes.split_at(end);
+    let text = std::str::from_utf8(head).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidJson {
+                detail: "not UTF-8".to_owned(),
+            },
+            "",
+        )
+    })?;
+    Ok((text, tail))
+}
+
+/// The byte length of the first `units` UTF-16 code units of UTF-8 `bytes` (at most its length).
+fn utf16_end(bytes: &[u8], units: usize) -> usize {
+    let mut end = 0;
+    let mut seen = 0;
+    while seen < units && end < bytes.len() {
+        let (len, count) = match bytes[end] {
+            0..=0x7f => (1, 1),
+            0xc0..=0xdf => (2, 1),
+            0xe0..=0xef => (3, 1),
+            _ => (4, 2),
+        };
+        end += len;
+        seen += count;
+    }
+    end.min(bytes.len())
 }

@@ -93,16 +93,10 @@ pub fn check_transfer_request_buffered_raw(
 }
 
 fn check_request(input: &[u8], lengths: [i32; 5]) -> Result<(), JsValue> {
-    let mut rest = input;
-    let mut next = |units: i32| next_field(&mut rest, units);
-    let head = request::HeadOptions {
-        call_id: next(lengths[0])?,
-        api_version: next(lengths[1])?,
-        cloud: next(lengths[2])?,
-        base_url: next(lengths[3])?,
-        client_request_id: next(lengths[4])?,
-    };
-    request::check(&head, rest).map_err(|e| to_js_error(&e))
+    let lengths = lengths.map(|n| usize::try_from(n).ok());
+    let (head, body) =
+        request::HeadOptions::from_utf16_lengths(input, lengths).map_err(|e| to_js_error(&e))?;
+    request::check_compact(&head, body).map_err(|e| to_js_error(&e))
 }
 
 /// The URL of a transfer in two parts around the call id, `before` and `after` joined by a
@@ -115,60 +109,15 @@ pub fn transfer_url_parts_raw(
     cloud: i32,
     base_url: i32,
 ) -> Result<String, JsValue> {
-    let mut rest = input;
-    let mut next = |units: i32| next_field(&mut rest, units);
-    let head = request::HeadOptions {
-        // Any valid call id: the parts do not depend on it.
-        call_id: Some("c"),
-        api_version: next(api_version)?,
-        cloud: next(cloud)?,
-        base_url: next(base_url)?,
-        client_request_id: None,
-    };
+    let lengths = [0, api_version, cloud, base_url, -1].map(|n| usize::try_from(n).ok());
+    let (mut head, _) =
+        request::HeadOptions::from_utf16_lengths(input, lengths).map_err(|e| to_js_error(&e))?;
+    // Any valid call id: the parts do not depend on it.
+    head.call_id = Some("c");
     let (mut before, after) = head.url_parts().map_err(|e| to_js_error(&e))?;
     before.push('\n');
     before.push_str(after);
     Ok(before)
-}
-
-/// Takes the next string of `units` UTF-16 code units off the front of `rest`; a negative length
-/// means the option was not given.
-fn next_field<'a>(rest: &mut &'a [u8], units: i32) -> Result<Option<&'a str>, JsValue> {
-    let Ok(units) = usize::try_from(units) else {
-        return Ok(None);
-    };
-    let (text, tail) = split_utf16(rest, units).map_err(|e| to_js_error(&e))?;
-    *rest = tail;
-    Ok(Some(text))
-}
-
-/// Splits off the first `units` UTF-16 code units of UTF-8 `bytes` (as `TextEncoder` wrote them)
-/// and returns them as text, with the remaining bytes.
-fn split_utf16(bytes: &[u8], units: usize) -> Result<(&str, &[u8]), Error> {
-    let mut end = 0;
-    let mut seen = 0;
-    while seen < units && end < bytes.len() {
-        let b = bytes[end];
-        let (len, count) = match b {
-            0..=0x7f => (1, 1),
-            0xc0..=0xdf => (2, 1),
-            0xe0..=0xef => (3, 1),
-            _ => (4, 2),
-        };
-        end += len;
-        seen += count;
-    }
-    let end = end.min(bytes.len());
-    let (head, tail) = bytes.split_at(end);
-    let text = std::str::from_utf8(head).map_err(|_| {
-        Error::new(
-            crate::ErrorKind::InvalidJson {
-                detail: "not UTF-8".to_owned(),
-            },
-            "",
-        )
-    })?;
-    Ok((text, tail))
 }
 
 /// Validates a transfer target given as JSON bytes (Graph's `invitationParticipantInfo` shape);

@@ -1,0 +1,499 @@
+//! A quick accept-only pass over *compact, syntactically valid* JSON bodies, such as JavaScript's
+//! `JSON.stringify` writes them and `TextEncoder` encodes them (no whitespace outside strings,
+//! valid UTF-8, valid escapes and numbers): the hot path of [`super::check_compact`].
+//!
+//! It answers one question, "is this body certainly valid?", and nothing else. It walks the
+//! structure (`{`, `"`, `:`, `,`, `}` are checked where it navigates) but trusts what is inside
+//! strings, numbers and skipped values, so it skips UTF-8 validation, control-character and escape
+//! checks, the number grammar and whitespace. It says yes only when every rule of
+//! [`super::validate_body`] plainly passes; anything unusual (an escape in a string the rules read
+//! or type-check, a `null` where a value is needed, a duplicated field, a non-ASCII first
+//! character, a long value, deep nesting...) is "not sure", and the caller then runs the full
+//! validating scanner, which reports the exact error. So for compact valid JSON the result is
+//! always the full scanner's; for any other bytes this pass still returns (no panic, every loop
+//! moves forward, nesting is bounded without recursion), but may say yes to what the full scanner
+//! would refuse.
+//!
+//! The module's property tests (`compact_tests.rs`) check both: same result as the full scanner
+//! on generated compact JSON, and termination without panic on damaged and arbitrary bytes.
+
+use super::json::MAX_DEPTH;
+use super::validate::{CLIENT_CONTEXT_MAX_CHARS, ID_MAX_CHARS};
+use super::ApiVersion;
+
+/// Whether `body` is certainly a valid transfer body for `api_version`, assuming it is compact,
+/// valid JSON. `false` means "not sure": ask the full scanner.
+pub(crate) fn certainly_valid(body: &[u8], api_version: ApiVersion) -> bool {
+    let mut s = Fast { b: body, pos: 0 };
+    s.body(api_version).is_some() && s.pos == body.len()
+}
+
+/// A cursor over the input; every method returns `None` for "not sure".
+struct Fast<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+/// Whether `key` is `lit`, comparing words rather than calling `memcmp` (`lit` is a constant, so
+/// its words are constants once this is inlined).
+#[inline(always)]
+fn eq(key: &[u8], lit: &[u8]) -> bool {
+    let n = lit.len();
+    if key.len() != n {
+        return false;
+    }
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if word8(key, i) != word8(lit, i) {
+                return false;
+            }
+            i += 8;
+        }
+        word8(key, n - 8) == word8(lit, n - 8)
+    } else if n >= 4 {
+        word4(key, 0) == word4(lit, 0) && word4(key, n - 4) == word4(lit, n - 4)
+    } else {
+        let mut i = 0;
+        while i < n {
+            if key[i] != lit[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+}
+
+#[inline(always)]
+fn word8(bytes: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    if let Some(chunk) = bytes.get(at..at + 8) {
+        w.copy_from_slice(chunk);
+    }
+    u64::from_le_bytes(w)
+}
+
+#[inline(always)]
+fn word4(bytes: &[u8], at: usize) -> u32 {
+    let mut w = [0u8; 4];
+    if let Some(chunk) = bytes.get(at..at + 4) {
+        w.copy_from_slice(chunk);
+    }
+    u32::from_le_bytes(w)
+}
+
+/// Records field `bit`; `None` when it was already seen (the full scanner reports duplicates).
+#[inline(always)]
+fn once(seen: &mut u16, bit: u16) -> Option<()> {
+    if *seen & bit != 0 {
+        return None;
+    }
+    *seen |= bit;
+    Some(())
+}
+
+/// The quick form of the "not empty" rule: starts with a visible ASCII character.
+#[inline(always)]
+fn visible_start(value: &[u8]) -> bool {
+    value.first().is_some_and(u8::is_ascii_graphic)
+}
+
+/// An id, `replacesCallId`, `languageId`, `region` or `participantId` that plainly passes: not
+/// empty and at most [`ID_MAX_CHARS`] (bytes, so certainly characters).
+#[inline(always)]
+fn plain_id(value: &[u8]) -> Option<()> {
+    (visible_start(value) && value.len() <= ID_MAX_CHARS).then_some(())
+}
+
+/// E.164 (`validate::e164`) on bytes.
+fn e164(value: &[u8]) -> bool {
+    match value.split_first() {
+        Some((b'+', digits)) => {
+            (2..=15).contains(&digits.len())
+                && digits.iter().all(u8::is_ascii_digit)
+                && digits[0] != b'0'
+        }
+        _ => false,
+    }
+}
+
+/// The identity-set members the crate models (`view::MEMBERS`), and whether each needs an `id`.
+const USER: u8 = 0;
+const PHONE: u8 = 1;
+const NEEDS_ID: u8 = 2;
+const OTHER: u8 = 3;
+
+/// Which modelled identity-set member `key` names, if any.
+#[inline(always)]
+fn member_kind(key: &[u8]) -> Option<u8> {
+    // By length first: most keys are rejected by one comparison.
+    Some(match key.len() {
+        4 if eq(key, b"user") => USER,
+        5 if eq(key, b"phone") => PHONE,
+        5 if eq(key, b"guest") => NEEDS_ID,
+        6 if eq(key, b"device") => OTHER,
+        9 if eq(key, b"encrypted") => OTHER,
+        10 if eq(key, b"onPremises") => OTHER,
+        11 if eq(key, b"application") => NEEDS_ID,
+        16 if eq(key, b"assertedIdentity") => OTHER,
+        19 if eq(key, b"applicationInstance") => NEEDS_ID,
+        30 if eq(key, b"azureCommunicationServicesUser") => NEEDS_ID,
+        _ => return None,
+    })
+}
+
+impl<'a> Fast<'a> {
+    #[inline(always)]
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    #[inline(always)]
+    fn eat(&mut self, c: u8) -> Option<()> {
+        if self.peek()? != c {
+            return None;
+        }
+        self.pos += 1;
+        Some(())
+    }
+
+    /// The offset of the first `"` or `\` at or after `from`, or the input's length.
+    #[inline(always)]
+    fn quote_or_backslash(&self, from: usize) -> usize {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let b = self.b;
+        let mut i = from;
+        while let Some(chunk) = b.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(w);
+            let quote = w ^ (ONES * u64::from(b'"'));
+            let backslash = w ^ (ONES * u64::from(b'\\'));
+            let hit = ((quote.wrapping_sub(ONES) & !quote)
+                | (backslash.wrapping_sub(ONES) & !backslash))
+                & HIGH;
+            if hit != 0 {
+                // The lowest flagged byte is the first real match (borrows only flag higher ones).
+                return i + (hit.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        while let Some(&c) = b.get(i) {
+            if c == b'"' || c == b'\\' {
+                return i;
+            }
+            i += 1;
+        }
+        i
+    }
+
+    /// A string without escapes at the cursor: its bytes (which are its decoded text). An escape
+    /// makes it "not sure" (the full scanner decodes it and checks surrogates).
+    #[inline(always)]
+    fn string(&mut self) -> Option<&'a [u8]> {
+        self.eat(b'"')?;
+        let start = self.pos;
+        let end = self.quote_or_backslash(start);
+        if self.b.get(end) != Some(&b'"') {
+            return None;
+        }
+        self.pos = end + 1;
+        self.b.get(start..end)
+    }
+
+    /// Any string at the cursor, escapes included (a skipped value).
+    fn skip_string(&mut self) -> Option<()> {
+        self.eat(b'"')?;
+        loop {
+            let i = self.quote_or_backslash(self.pos);
+            match self.b.get(i)? {
+                b'"' => {
+                    self.pos = i + 1;
+                    return Some(());
+                }
+                // A backslash and the character it escapes (`\u` digits are plain bytes).
+                _ => self.pos = i + 2,
+            }
+        }
+    }
+
+    /// `null`, `true` or `false` spelled out at the cursor.
+    #[inline(always)]
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.pos + word.len();
+        if !eq(self.b.get(self.pos..end)?, word) {
+            return None;
+        }
+        self.pos = end;
+        Some(())
+    }
+
+    /// A string without escapes, or `null` (`None`).
+    #[inline(always)]
+    fn opt_string(&mut self) -> Option<Option<&'a [u8]>> {
+        if self.peek()? == b'n' {
+            self.literal(b"null")?;
+            return Some(None);
+        }
+        self.string().map(Some)
+    }
+
+    /// A type-checked string or `null`.
+    #[inline(always)]
+    fn checked_string(&mut self) -> Option<()> {
+        self.opt_string().map(drop)
+    }
+
+    /// An optional id (`null`, or a string that plainly passes [`plain_id`]).
+    #[inline(always)]
+    fn opt_id(&mut self) -> Option<()> {
+        match self.opt_string()? {
+            Some(value) => plain_id(value),
+            None => Some(()),
+        }
+    }
+
+    /// Any value, in an object at nesting level `depth`.
+    fn skip(&mut self, depth: u32) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.skip_string(),
+            b'{' | b'[' => self.skip_nested(depth),
+            b'n' => self.literal(b"null"),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'-' | b'0'..=b'9' => {
+                self.pos += 1;
+                while matches!(
+                    self.peek(),
+                    Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+                ) {
+                    self.pos += 1;
+                }
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// An array or object at the cursor, in an object at nesting level `depth`: brackets are
+    /// counted (no recursion), strings skipped; deeper than [`MAX_DEPTH`] is "not sure".
+    fn skip_nested(&mut self, depth: u32) -> Option<()> {
+        let mut level = 0u32;
+        loop {
+            match self.peek()? {
+                b'{' | b'[' => {
+                    level += 1;
+                    if depth + level > MAX_DEPTH {
+                        return None;
+                    }
+                }
+                b'}' | b']' => {
+                    level = level.checked_sub(1)?;
+                    if level == 0 {
+                        self.pos += 1;
+                        return Some(());
+                    }
+                }
+                b'"' => {
+                    self.skip_string()?;
+                    continue;
+                }
+                _ => {}
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// Walks the object at the cursor, calling `member` after each key with the cursor on its
+    /// value; `member` must read the value.
+    #[inline(always)]
+    fn object(&mut self, mut member: impl FnMut(&mut Self, &'a [u8]) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.eat(b':')?;
+            member(self, key)?;
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b'}' => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// The body object (nesting level 1).
+    fn body(&mut self, api_version: ApiVersion) -> Option<()> {
+        let v2018 = api_version == ApiVersion::Beta2018;
+        let mut seen = 0u16;
+        let mut target = false;
+        self.object(|s, key| {
+            if eq(key, b"transferTarget") {
+                // v1.0 and beta; `target` in the 2018 beta. A `null` target is "not sure".
+                if v2018 {
+                    return None;
+                }
+                once(&mut seen, 1)?;
+                target = true;
+                s.target()
+            } else if eq(key, b"target") {
+                if !v2018 {
+                    return None;
+                }
+                once(&mut seen, 2)?;
+                target = true;
+                s.target()
+            } else if eq(key, b"transferee") {
+                if v2018 {
+                    return None;
+                }
+                once(&mut seen, 4)?;
+                s.participant()
+            } else if eq(key, b"clientContext") {
+                once(&mut seen, 8)?;
+                let value = s.string()?;
+                (visible_start(value) && value.len() <= CLIENT_CONTEXT_MAX_CHARS).then_some(())
+            } else if eq(key, b"operationContext") {
+                if !v2018 {
+                    return None;
+                }
+                once(&mut seen, 16)?;
+                visible_start(s.string()?).then_some(())
+            } else {
+                s.skip(1)
+            }
+        })?;
+        target.then_some(())
+    }
+
+    /// A target (`invitationParticipantInfo`) object at nesting level 2.
+    fn target(&mut self) -> Option<()> {
+        let mut seen = 0u16;
+        self.object(|s, key| {
+            let bit = match key.len() {
+                8 if eq(key, b"identity") => 1,
+                6 if eq(key, b"hidden") => {
+                    once(&mut seen, 2)?;
+                    return match s.peek()? {
+                        b't' => s.literal(b"true"),
+                        b'f' => s.literal(b"false"),
+                        _ => s.literal(b"null"),
+                    };
+                }
+                // Nested `transferee` is an error unless `null`.
+                10 if eq(key, b"transferee") => {
+                    once(&mut seen, 4)?;
+                    return s.literal(b"null");
+                }
+                12 if eq(key, b"endpointType") => {
+                    once(&mut seen, 8)?;
+                    return s.checked_string();
+                }
+                11 if eq(key, b"@odata.type") => {
+                    once(&mut seen, 16)?;
+                    return s.checked_string();
+                }
+                14 if eq(key, b"replacesCallId") => 32,
+                10 if eq(key, b"languageId") => 64,
+                6 if eq(key, b"region") => 128,
+                13 if eq(key, b"participantId") => 256,
+                _ => return s.skip(2),
+            };
+            once(&mut seen, bit)?;
+            if bit == 1 {
+                s.identity_set()
+            } else {
+                s.opt_id()
+            }
+        })?;
+        // An identity is required.
+        (seen & 1 != 0).then_some(())
+    }
+
+    /// A transferee (`participantInfo`) object at nesting level 2.
+    fn participant(&mut self) -> Option<()> {
+        let mut seen = 0u16;
+        self.object(|s, key| {
+            let bit = match key.len() {
+                8 if eq(key, b"identity") => {
+                    once(&mut seen, 1)?;
+                    return s.identity_set();
+                }
+                // Required, so a `null` one is "not sure".
+                13 if eq(key, b"participantId") => {
+                    once(&mut seen, 2)?;
+                    return plain_id(s.string()?);
+                }
+                12 if eq(key, b"endpointType") => 4,
+                11 if eq(key, b"countryCode") => 8,
+                10 if eq(key, b"languageId") => 16,
+                6 if eq(key, b"region") => 32,
+                10 if eq(key, b"platformId") => 64,
+                11 if eq(key, b"@odata.type") => 128,
+                _ => return s.skip(2),
+            };
+            once(&mut seen, bit)?;
+            s.checked_string()
+        })?;
+        (seen & 3 == 3).then_some(())
+    }
+
+    /// An identity set object (nesting level 3): at least one member, each modelled member
+    /// `null` or an identity that passes its rules. The full scanner allows a modelled member
+    /// twice; so does this pass (each one is checked).
+    fn identity_set(&mut self) -> Option<()> {
+        let mut any = false;
+        self.object(|s, key| {
+            if let Some(kind) = member_kind(key) {
+                if s.peek()? == b'n' {
+                    return s.literal(b"null");
+                }
+                let id = s.identity()?;
+                any = true;
+                match (kind, id) {
+                    (USER | PHONE | NEEDS_ID, None) => None,
+                    (_, None) => Some(()),
+                    (PHONE, Some(id)) => (e164(id) && plain_id(id).is_some()).then_some(()),
+                    (_, Some(id)) => plain_id(id),
+                }
+            } else if eq(key, b"@odata.type") {
+                s.checked_string()
+            } else {
+                // An unmodelled member counts when it is an object (a future identity kind).
+                any |= s.peek()? == b'{';
+                s.skip(3)
+            }
+        })?;
+        any.then_some(())
+    }
+
+    /// An identity object (nesting level 4): its `id`, if any.
+    fn identity(&mut self) -> Option<Option<&'a [u8]>> {
+        let mut seen = 0u16;
+        let mut id = None;
+        self.object(|s, key| {
+            let bit = match key.len() {
+                2 if eq(key, b"id") => {
+                    once(&mut seen, 1)?;
+                    id = s.opt_string()?;
+                    return Some(());
+                }
+                11 if eq(key, b"displayName") => 2,
+                8 if eq(key, b"tenantId") => 4,
+                11 if eq(key, b"@odata.type") => 8,
+                _ => return s.skip(4),
+            };
+            once(&mut seen, bit)?;
+            s.checked_string()
+        })?;
+        Some(id)
+    }
+}
