@@ -6,8 +6,9 @@
 //! structure (`{`, `"`, `:`, `,`, `}` are checked where it navigates) but trusts what is inside
 //! strings, numbers and skipped values, so it skips UTF-8 validation, control-character and escape
 //! checks, the number grammar and whitespace. It says yes only when every rule of
-//! [`super::validate_body`] plainly passes; anything unusual (an escape in a string the rules read
-//! or type-check, a `null` where a value is needed, a duplicated field, a non-ASCII first
+//! [`super::validate_body`] plainly passes; anything unusual (an escape in a key or in a string the
+//! rules read, a surrogate escape in a type-checked string, a `null` where a value is needed, a
+//! duplicated field, a non-ASCII first
 //! character, a long value, deep nesting...) is "not sure", and the caller then runs the full
 //! validating scanner, which reports the exact error. So for compact valid JSON the result is
 //! always the full scanner's; for any other bytes this pass still returns (no panic, every loop
@@ -93,10 +94,15 @@ fn once(seen: &mut u16, bit: u16) -> Option<()> {
     Some(())
 }
 
-/// The quick form of the "not empty" rule: starts with a visible ASCII character.
+/// The quick form of the "not empty" rule (`trim` leaves something): starts with a visible ASCII
+/// character, or with the first byte of a non-ASCII character that cannot be whitespace (the
+/// Unicode white space above ASCII starts with `C2`, `E1`, `E2` or `E3` in UTF-8).
 #[inline(always)]
 fn visible_start(value: &[u8]) -> bool {
-    value.first().is_some_and(u8::is_ascii_graphic)
+    match value.first() {
+        Some(&b) => matches!(b, 0x21..=0x7e) || (b >= 0x80 && !matches!(b, 0xc2 | 0xe1..=0xe3)),
+        None => false,
+    }
 }
 
 /// An id, `replacesCallId`, `languageId`, `region` or `participantId` that plainly passes: not
@@ -203,19 +209,29 @@ impl<'a> Fast<'a> {
         self.b.get(start..end)
     }
 
-    /// Any string at the cursor, escapes included (a skipped value).
-    fn skip_string(&mut self) -> Option<()> {
+    /// Any string at the cursor, escapes included: a skipped value, or (`strict`) one that is
+    /// type-checked, where a `\u` escape of a surrogate is "not sure" (the full scanner checks
+    /// that surrogates pair up).
+    fn skip_string(&mut self, strict: bool) -> Option<()> {
         self.eat(b'"')?;
         loop {
             let i = self.quote_or_backslash(self.pos);
-            match self.b.get(i)? {
-                b'"' => {
-                    self.pos = i + 1;
-                    return Some(());
-                }
-                // A backslash and the character it escapes (`\u` digits are plain bytes).
-                _ => self.pos = i + 2,
+            if *self.b.get(i)? == b'"' {
+                self.pos = i + 1;
+                return Some(());
             }
+            // A backslash and the character it escapes (`\u` digits are plain bytes).
+            if strict
+                && self.b.get(i + 1) == Some(&b'u')
+                && matches!(self.b.get(i + 2), Some(b'd' | b'D'))
+                && matches!(
+                    self.b.get(i + 3),
+                    Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')
+                )
+            {
+                return None;
+            }
+            self.pos = i + 2;
         }
     }
 
@@ -243,7 +259,10 @@ impl<'a> Fast<'a> {
     /// A type-checked string or `null`.
     #[inline(always)]
     fn checked_string(&mut self) -> Option<()> {
-        self.opt_string().map(drop)
+        if self.peek()? == b'n' {
+            return self.literal(b"null");
+        }
+        self.skip_string(true)
     }
 
     /// An optional id (`null`, or a string that plainly passes [`plain_id`]).
@@ -258,7 +277,7 @@ impl<'a> Fast<'a> {
     /// Any value, in an object at nesting level `depth`.
     fn skip(&mut self, depth: u32) -> Option<()> {
         match self.peek()? {
-            b'"' => self.skip_string(),
+            b'"' => self.skip_string(false),
             b'{' | b'[' => self.skip_nested(depth),
             b'n' => self.literal(b"null"),
             b't' => self.literal(b"true"),
@@ -296,8 +315,9 @@ impl<'a> Fast<'a> {
                         return Some(());
                     }
                 }
+                // Strict: the full scanner decodes the keys of skipped objects.
                 b'"' => {
-                    self.skip_string()?;
+                    self.skip_string(true)?;
                     continue;
                 }
                 _ => {}

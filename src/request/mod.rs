@@ -6,6 +6,8 @@
 mod body;
 mod builder;
 mod compact;
+#[cfg(test)]
+mod compact_tests;
 mod json;
 mod options;
 #[cfg(test)]
