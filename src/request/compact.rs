@@ -35,53 +35,18 @@ struct Fast<'a> {
     pos: usize,
 }
 
-/// Whether `key` is `lit`, comparing words rather than calling `memcmp` (`lit` is a constant, so
-/// its words are constants once this is inlined).
+/// Little-endian word of up to 8 bytes of `bytes` from `at` (zero-padded past the end).
 #[inline(always)]
-fn eq(key: &[u8], lit: &[u8]) -> bool {
-    let n = lit.len();
-    if key.len() != n {
-        return false;
-    }
-    if n >= 8 {
-        let mut i = 0;
-        while i + 8 < n {
-            if word8(key, i) != word8(lit, i) {
-                return false;
-            }
-            i += 8;
-        }
-        word8(key, n - 8) == word8(lit, n - 8)
-    } else if n >= 4 {
-        word4(key, 0) == word4(lit, 0) && word4(key, n - 4) == word4(lit, n - 4)
-    } else {
-        let mut i = 0;
-        while i < n {
-            if key[i] != lit[i] {
-                return false;
-            }
-            i += 1;
-        }
-        true
-    }
-}
-
-#[inline(always)]
-fn word8(bytes: &[u8], at: usize) -> u64 {
+fn word(bytes: &[u8], at: usize) -> u64 {
     let mut w = [0u8; 8];
-    if let Some(chunk) = bytes.get(at..at + 8) {
-        w.copy_from_slice(chunk);
+    match bytes.get(at..at + 8) {
+        Some(chunk) => w.copy_from_slice(chunk),
+        None => {
+            let tail = bytes.get(at..).unwrap_or_default();
+            w[..tail.len().min(8)].copy_from_slice(&tail[..tail.len().min(8)]);
+        }
     }
     u64::from_le_bytes(w)
-}
-
-#[inline(always)]
-fn word4(bytes: &[u8], at: usize) -> u32 {
-    let mut w = [0u8; 4];
-    if let Some(chunk) = bytes.get(at..at + 4) {
-        w.copy_from_slice(chunk);
-    }
-    u32::from_le_bytes(w)
 }
 
 /// Records field `bit`; `None` when it was already seen (the full scanner reports duplicates).
@@ -124,29 +89,16 @@ fn e164(value: &[u8]) -> bool {
     }
 }
 
-/// The identity-set members the crate models (`view::MEMBERS`), and whether each needs an `id`.
-const USER: u8 = 0;
-const PHONE: u8 = 1;
-const NEEDS_ID: u8 = 2;
-const OTHER: u8 = 3;
-
-/// Which modelled identity-set member `key` names, if any.
-#[inline(always)]
-fn member_kind(key: &[u8]) -> Option<u8> {
-    // By length first: most keys are rejected by one comparison.
-    Some(match key.len() {
-        4 if eq(key, b"user") => USER,
-        5 if eq(key, b"phone") => PHONE,
-        5 if eq(key, b"guest") => NEEDS_ID,
-        6 if eq(key, b"device") => OTHER,
-        9 if eq(key, b"encrypted") => OTHER,
-        10 if eq(key, b"onPremises") => OTHER,
-        11 if eq(key, b"application") => NEEDS_ID,
-        16 if eq(key, b"assertedIdentity") => OTHER,
-        19 if eq(key, b"applicationInstance") => NEEDS_ID,
-        30 if eq(key, b"azureCommunicationServicesUser") => NEEDS_ID,
-        _ => return None,
-    })
+/// What an identity-set member's `id` must be.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum IdRule {
+    /// Optional (`device`, `encrypted`, `onPremises`, `assertedIdentity`).
+    Optional,
+    /// Required (`user`, `application`, `applicationInstance`, `guest`,
+    /// `azureCommunicationServicesUser`).
+    Required,
+    /// Required and E.164 (`phone`).
+    Phone,
 }
 
 impl<'a> Fast<'a> {
@@ -162,6 +114,37 @@ impl<'a> Fast<'a> {
         }
         self.pos += 1;
         Some(())
+    }
+
+    /// Whether the input at the cursor starts with `lit` (a constant once inlined), compared a
+    /// word at a time; consumes it when it does.
+    #[inline(always)]
+    fn starts(&mut self, lit: &[u8]) -> bool {
+        let n = lit.len();
+        let at = self.pos;
+        if self.b.len() < at + n {
+            return false;
+        }
+        let same = if n <= 8 {
+            let mask = if n == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * n)) - 1
+            };
+            (word(self.b, at) ^ word(lit, 0)) & mask == 0
+        } else {
+            let mut i = 0;
+            let mut same = true;
+            while i + 8 < n {
+                same &= word(self.b, at + i) == word(lit, i);
+                i += 8;
+            }
+            same && word(self.b, at + n - 8) == word(lit, n - 8)
+        };
+        if same {
+            self.pos = at + n;
+        }
+        same
     }
 
     /// The offset of the first `"` or `\` at or after `from`, or the input's length.
@@ -212,6 +195,7 @@ impl<'a> Fast<'a> {
     /// Any string at the cursor, escapes included: a skipped value, or (`strict`) one that is
     /// type-checked, where a `\u` escape of a surrogate is "not sure" (the full scanner checks
     /// that surrogates pair up).
+    #[inline(always)]
     fn skip_string(&mut self, strict: bool) -> Option<()> {
         self.eat(b'"')?;
         loop {
@@ -235,22 +219,16 @@ impl<'a> Fast<'a> {
         }
     }
 
-    /// `null`, `true` or `false` spelled out at the cursor.
+    /// `null` at the cursor.
     #[inline(always)]
-    fn literal(&mut self, word: &[u8]) -> Option<()> {
-        let end = self.pos + word.len();
-        if !eq(self.b.get(self.pos..end)?, word) {
-            return None;
-        }
-        self.pos = end;
-        Some(())
+    fn null(&mut self) -> Option<()> {
+        self.starts(b"null").then_some(())
     }
 
     /// A string without escapes, or `null` (`None`).
     #[inline(always)]
     fn opt_string(&mut self) -> Option<Option<&'a [u8]>> {
-        if self.peek()? == b'n' {
-            self.literal(b"null")?;
+        if self.starts(b"null") {
             return Some(None);
         }
         self.string().map(Some)
@@ -259,8 +237,8 @@ impl<'a> Fast<'a> {
     /// A type-checked string or `null`.
     #[inline(always)]
     fn checked_string(&mut self) -> Option<()> {
-        if self.peek()? == b'n' {
-            return self.literal(b"null");
+        if self.starts(b"null") {
+            return Some(());
         }
         self.skip_string(true)
     }
@@ -274,14 +252,25 @@ impl<'a> Fast<'a> {
         }
     }
 
+    /// An unknown member at the cursor (on its key), in an object at nesting level `depth`: the
+    /// key (without escapes, which the full scanner decodes), then any value.
+    #[inline(never)]
+    fn unknown(&mut self, depth: u32) -> Option<bool> {
+        self.string()?;
+        self.eat(b':')?;
+        let object = self.peek()? == b'{';
+        self.skip(depth)?;
+        Some(object)
+    }
+
     /// Any value, in an object at nesting level `depth`.
     fn skip(&mut self, depth: u32) -> Option<()> {
         match self.peek()? {
             b'"' => self.skip_string(false),
             b'{' | b'[' => self.skip_nested(depth),
-            b'n' => self.literal(b"null"),
-            b't' => self.literal(b"true"),
-            b'f' => self.literal(b"false"),
+            b'n' => self.null(),
+            b't' => self.starts(b"true").then_some(()),
+            b'f' => self.starts(b"false").then_some(()),
             b'-' | b'0'..=b'9' => {
                 self.pos += 1;
                 while matches!(
@@ -326,19 +315,17 @@ impl<'a> Fast<'a> {
         }
     }
 
-    /// Walks the object at the cursor, calling `member` after each key with the cursor on its
-    /// value; `member` must read the value.
+    /// Walks the object at the cursor, calling `member` with the cursor on each member's key;
+    /// `member` must read the key, the `:` and the value.
     #[inline(always)]
-    fn object(&mut self, mut member: impl FnMut(&mut Self, &'a [u8]) -> Option<()>) -> Option<()> {
+    fn object(&mut self, mut member: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
         self.eat(b'{')?;
         if self.peek()? == b'}' {
             self.pos += 1;
             return Some(());
         }
         loop {
-            let key = self.string()?;
-            self.eat(b':')?;
-            member(self, key)?;
+            member(self)?;
             match self.peek()? {
                 b',' => self.pos += 1,
                 b'}' => {
@@ -350,89 +337,98 @@ impl<'a> Fast<'a> {
         }
     }
 
+    /// The first letter of the key at the cursor (dispatches to the known keys starting with
+    /// it, each compared with its quotes and colon by [`Self::starts`]).
+    #[inline(always)]
+    fn key_letter(&self) -> u8 {
+        self.b.get(self.pos + 1).copied().unwrap_or(0)
+    }
+
     /// The body object (nesting level 1).
     fn body(&mut self, api_version: ApiVersion) -> Option<()> {
         let v2018 = api_version == ApiVersion::Beta2018;
         let mut seen = 0u16;
-        let mut target = false;
-        self.object(|s, key| {
-            if eq(key, b"transferTarget") {
-                // v1.0 and beta; `target` in the 2018 beta. A `null` target is "not sure".
-                if v2018 {
-                    return None;
+        self.object(|s| {
+            match s.key_letter() {
+                // `transferTarget` in v1.0 and beta, `target` in the 2018 beta; a `null` target
+                // is "not sure".
+                b't' if s.starts(b"\"transferTarget\":") => {
+                    if v2018 {
+                        return None;
+                    }
+                    once(&mut seen, 1)?;
+                    return s.target();
                 }
-                once(&mut seen, 1)?;
-                target = true;
-                s.target()
-            } else if eq(key, b"target") {
-                if !v2018 {
-                    return None;
+                b't' if s.starts(b"\"target\":") => {
+                    if !v2018 {
+                        return None;
+                    }
+                    once(&mut seen, 1)?;
+                    return s.target();
                 }
-                once(&mut seen, 2)?;
-                target = true;
-                s.target()
-            } else if eq(key, b"transferee") {
-                if v2018 {
-                    return None;
+                b't' if s.starts(b"\"transferee\":") => {
+                    if v2018 {
+                        return None;
+                    }
+                    once(&mut seen, 4)?;
+                    return s.participant();
                 }
-                once(&mut seen, 4)?;
-                s.participant()
-            } else if eq(key, b"clientContext") {
-                once(&mut seen, 8)?;
-                let value = s.string()?;
-                (visible_start(value) && value.len() <= CLIENT_CONTEXT_MAX_CHARS).then_some(())
-            } else if eq(key, b"operationContext") {
-                if !v2018 {
-                    return None;
+                b'c' if s.starts(b"\"clientContext\":") => {
+                    once(&mut seen, 8)?;
+                    let value = s.string()?;
+                    return (visible_start(value) && value.len() <= CLIENT_CONTEXT_MAX_CHARS)
+                        .then_some(());
                 }
-                once(&mut seen, 16)?;
-                visible_start(s.string()?).then_some(())
-            } else {
-                s.skip(1)
+                b'o' if s.starts(b"\"operationContext\":") => {
+                    if !v2018 {
+                        return None;
+                    }
+                    once(&mut seen, 16)?;
+                    return visible_start(s.string()?).then_some(());
+                }
+                _ => {}
             }
+            s.unknown(1).map(drop)
         })?;
-        target.then_some(())
+        // The target is required.
+        (seen & 1 != 0).then_some(())
     }
 
     /// A target (`invitationParticipantInfo`) object at nesting level 2.
     fn target(&mut self) -> Option<()> {
         let mut seen = 0u16;
-        self.object(|s, key| {
-            let bit = match key.len() {
-                8 if eq(key, b"identity") => 1,
-                6 if eq(key, b"hidden") => {
+        self.object(|s| {
+            let bit = match s.key_letter() {
+                b'i' if s.starts(b"\"identity\":") => {
+                    once(&mut seen, 1)?;
+                    return s.identity_set();
+                }
+                b'e' if s.starts(b"\"endpointType\":") => {
                     once(&mut seen, 2)?;
-                    return match s.peek()? {
-                        b't' => s.literal(b"true"),
-                        b'f' => s.literal(b"false"),
-                        _ => s.literal(b"null"),
-                    };
+                    return s.checked_string();
+                }
+                b'@' if s.starts(b"\"@odata.type\":") => {
+                    once(&mut seen, 4)?;
+                    return s.checked_string();
+                }
+                b'h' if s.starts(b"\"hidden\":") => {
+                    once(&mut seen, 8)?;
+                    return (s.starts(b"true") || s.starts(b"false") || s.starts(b"null"))
+                        .then_some(());
                 }
                 // Nested `transferee` is an error unless `null`.
-                10 if eq(key, b"transferee") => {
-                    once(&mut seen, 4)?;
-                    return s.literal(b"null");
-                }
-                12 if eq(key, b"endpointType") => {
-                    once(&mut seen, 8)?;
-                    return s.checked_string();
-                }
-                11 if eq(key, b"@odata.type") => {
+                b't' if s.starts(b"\"transferee\":") => {
                     once(&mut seen, 16)?;
-                    return s.checked_string();
+                    return s.null();
                 }
-                14 if eq(key, b"replacesCallId") => 32,
-                10 if eq(key, b"languageId") => 64,
-                6 if eq(key, b"region") => 128,
-                13 if eq(key, b"participantId") => 256,
-                _ => return s.skip(2),
+                b'r' if s.starts(b"\"replacesCallId\":") => 32,
+                b'l' if s.starts(b"\"languageId\":") => 64,
+                b'r' if s.starts(b"\"region\":") => 128,
+                b'p' if s.starts(b"\"participantId\":") => 256,
+                _ => return s.unknown(2).map(drop),
             };
             once(&mut seen, bit)?;
-            if bit == 1 {
-                s.identity_set()
-            } else {
-                s.opt_id()
-            }
+            s.opt_id()
         })?;
         // An identity is required.
         (seen & 1 != 0).then_some(())
@@ -441,24 +437,24 @@ impl<'a> Fast<'a> {
     /// A transferee (`participantInfo`) object at nesting level 2.
     fn participant(&mut self) -> Option<()> {
         let mut seen = 0u16;
-        self.object(|s, key| {
-            let bit = match key.len() {
-                8 if eq(key, b"identity") => {
+        self.object(|s| {
+            let bit = match s.key_letter() {
+                b'i' if s.starts(b"\"identity\":") => {
                     once(&mut seen, 1)?;
                     return s.identity_set();
                 }
                 // Required, so a `null` one is "not sure".
-                13 if eq(key, b"participantId") => {
+                b'p' if s.starts(b"\"participantId\":") => {
                     once(&mut seen, 2)?;
                     return plain_id(s.string()?);
                 }
-                12 if eq(key, b"endpointType") => 4,
-                11 if eq(key, b"countryCode") => 8,
-                10 if eq(key, b"languageId") => 16,
-                6 if eq(key, b"region") => 32,
-                10 if eq(key, b"platformId") => 64,
-                11 if eq(key, b"@odata.type") => 128,
-                _ => return s.skip(2),
+                b'e' if s.starts(b"\"endpointType\":") => 4,
+                b'c' if s.starts(b"\"countryCode\":") => 8,
+                b'l' if s.starts(b"\"languageId\":") => 16,
+                b'r' if s.starts(b"\"region\":") => 32,
+                b'p' if s.starts(b"\"platformId\":") => 64,
+                b'@' if s.starts(b"\"@odata.type\":") => 128,
+                _ => return s.unknown(2).map(drop),
             };
             once(&mut seen, bit)?;
             s.checked_string()
@@ -467,29 +463,39 @@ impl<'a> Fast<'a> {
     }
 
     /// An identity set object (nesting level 3): at least one member, each modelled member
-    /// `null` or an identity that passes its rules. The full scanner allows a modelled member
-    /// twice; so does this pass (each one is checked).
+    /// `null` or an identity that passes its rules. The full scanner allows a member twice; so
+    /// does this pass (each one is checked).
     fn identity_set(&mut self) -> Option<()> {
         let mut any = false;
-        self.object(|s, key| {
-            if let Some(kind) = member_kind(key) {
-                if s.peek()? == b'n' {
-                    return s.literal(b"null");
+        self.object(|s| {
+            let rule = match s.key_letter() {
+                b'u' if s.starts(b"\"user\":") => IdRule::Required,
+                b'p' if s.starts(b"\"phone\":") => IdRule::Phone,
+                b'a' if s.starts(b"\"application\":") => IdRule::Required,
+                b'a' if s.starts(b"\"applicationInstance\":") => IdRule::Required,
+                b'a' if s.starts(b"\"azureCommunicationServicesUser\":") => IdRule::Required,
+                b'a' if s.starts(b"\"assertedIdentity\":") => IdRule::Optional,
+                b'g' if s.starts(b"\"guest\":") => IdRule::Required,
+                b'd' if s.starts(b"\"device\":") => IdRule::Optional,
+                b'e' if s.starts(b"\"encrypted\":") => IdRule::Optional,
+                b'o' if s.starts(b"\"onPremises\":") => IdRule::Optional,
+                b'@' if s.starts(b"\"@odata.type\":") => return s.checked_string(),
+                _ => {
+                    // An unmodelled member counts when it is an object (a future identity kind).
+                    any |= s.unknown(3)?;
+                    return Some(());
                 }
-                let id = s.identity()?;
-                any = true;
-                match (kind, id) {
-                    (USER | PHONE | NEEDS_ID, None) => None,
-                    (_, None) => Some(()),
-                    (PHONE, Some(id)) => (e164(id) && plain_id(id).is_some()).then_some(()),
-                    (_, Some(id)) => plain_id(id),
-                }
-            } else if eq(key, b"@odata.type") {
-                s.checked_string()
-            } else {
-                // An unmodelled member counts when it is an object (a future identity kind).
-                any |= s.peek()? == b'{';
-                s.skip(3)
+            };
+            if s.starts(b"null") {
+                return Some(());
+            }
+            let id = s.identity()?;
+            any = true;
+            match (rule, id) {
+                (IdRule::Optional, None) => Some(()),
+                (_, None) => None,
+                (IdRule::Phone, Some(id)) => (e164(id) && plain_id(id).is_some()).then_some(()),
+                (_, Some(id)) => plain_id(id),
             }
         })?;
         any.then_some(())
@@ -499,17 +505,17 @@ impl<'a> Fast<'a> {
     fn identity(&mut self) -> Option<Option<&'a [u8]>> {
         let mut seen = 0u16;
         let mut id = None;
-        self.object(|s, key| {
-            let bit = match key.len() {
-                2 if eq(key, b"id") => {
+        self.object(|s| {
+            let bit = match s.key_letter() {
+                b'i' if s.starts(b"\"id\":") => {
                     once(&mut seen, 1)?;
                     id = s.opt_string()?;
                     return Some(());
                 }
-                11 if eq(key, b"displayName") => 2,
-                8 if eq(key, b"tenantId") => 4,
-                11 if eq(key, b"@odata.type") => 8,
-                _ => return s.skip(4),
+                b'd' if s.starts(b"\"displayName\":") => 2,
+                b't' if s.starts(b"\"tenantId\":") => 4,
+                b'@' if s.starts(b"\"@odata.type\":") => 8,
+                _ => return s.unknown(4).map(drop),
             };
             once(&mut seen, bit)?;
             s.checked_string()

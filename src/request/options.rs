@@ -262,20 +262,21 @@ impl<'a> HeadOptions<'a> {
         lengths: [Option<usize>; 5],
     ) -> Result<(Self, &'a [u8]), Error> {
         let mut rest = input;
-        let mut next = |units: Option<usize>| -> Result<Option<&'a str>, Error> {
-            let Some(units) = units else {
-                return Ok(None);
-            };
-            let (text, tail) = split_utf16(rest, units)?;
-            rest = tail;
-            Ok(Some(text))
-        };
+        let mut fields = [None; 5];
+        for (field, units) in fields.iter_mut().zip(lengths) {
+            if let Some(units) = units {
+                let (text, tail) = split_utf16(rest, units)?;
+                *field = Some(text);
+                rest = tail;
+            }
+        }
+        let [call_id, api_version, cloud, base_url, client_request_id] = fields;
         let head = Self {
-            call_id: next(lengths[0])?,
-            api_version: next(lengths[1])?,
-            cloud: next(lengths[2])?,
-            base_url: next(lengths[3])?,
-            client_request_id: next(lengths[4])?,
+            call_id,
+            api_version,
+            cloud,
+            base_url,
+            client_request_id,
         };
         Ok((head, rest))
     }
@@ -360,6 +361,7 @@ pub fn check_compact(head: &HeadOptions<'_>, body: &[u8]) -> Result<(), Error> {
 
 /// Splits off the first `units` UTF-16 code units of UTF-8 `bytes` (as `TextEncoder` wrote them)
 /// and returns them as text, with the remaining bytes.
+#[inline]
 fn split_utf16(bytes: &[u8], units: usize) -> Result<(&str, &[u8]), Error> {
     // Fast path: ASCII, one byte per unit.
     let end = match bytes.get(..units) {

@@ -37,6 +37,25 @@ const URL_SAFE: [bool; 256] = {
     table
 };
 
+/// Whether every byte is in [`URL_SAFE`]: eight at a time without a branch per byte.
+#[inline]
+fn url_safe(bytes: &[u8]) -> bool {
+    let safe = |b: &u8| URL_SAFE[usize::from(*b)];
+    let mut chunks = bytes.chunks_exact(8);
+    let mut ok = true;
+    for c in &mut chunks {
+        ok &= safe(&c[0])
+            & safe(&c[1])
+            & safe(&c[2])
+            & safe(&c[3])
+            & safe(&c[4])
+            & safe(&c[5])
+            & safe(&c[6])
+            & safe(&c[7]);
+    }
+    ok && chunks.remainder().iter().all(safe)
+}
+
 /// Checks that `call_id` is a non-empty, URL-safe path segment.
 ///
 /// # Errors
@@ -46,7 +65,7 @@ pub fn call_id(call_id: &str) -> Result<(), Error> {
     // Fast path: a short id of safe ASCII only, not `.` or `..`.
     if !call_id.is_empty()
         && call_id.len() <= CALL_ID_MAX_CHARS
-        && call_id.bytes().all(|b| URL_SAFE[usize::from(b)])
+        && url_safe(call_id.as_bytes())
         && call_id != "."
         && call_id != ".."
     {

@@ -71,8 +71,13 @@ pub fn input_buffer_raw(len: usize) -> usize {
 /// Validates the request in the first `len` bytes of the input buffer (written by JavaScript at
 /// the address [`input_buffer_raw`] returned). Each head argument is that string's length in
 /// UTF-16 code units (JavaScript's `length`), or a negative number when the option is absent.
-/// Nothing is allocated or returned on success; the URL comes from [`transfer_url_parts_raw`],
-/// which JavaScript calls once per base URL and dialect.
+/// The body after the head strings is `JSON.stringify`'s output, so the core's quick pass for
+/// compact JSON applies ([`request::check_compact`]).
+///
+/// Returns 0 when the request is valid, and otherwise 1 after keeping the error for
+/// [`take_request_error_raw`]: a plain number crosses the boundary without the array a `Result`
+/// would allocate in JavaScript. Nothing is allocated on success; the URL comes from
+/// [`transfer_url_parts_raw`], which JavaScript calls once per base URL and dialect.
 #[wasm_bindgen(js_name = checkTransferRequestBufferedRaw)]
 pub fn check_transfer_request_buffered_raw(
     len: usize,
@@ -81,22 +86,38 @@ pub fn check_transfer_request_buffered_raw(
     cloud: i32,
     base_url: i32,
     client_request_id: i32,
-) -> Result<(), JsValue> {
-    INPUT.with(|buffer| {
+) -> u32 {
+    let result = INPUT.with(|buffer| {
         let buffer = buffer.borrow();
         let input = buffer.get(..len).unwrap_or(&buffer[..]);
-        check_request(
-            input,
-            [call_id, api_version, cloud, base_url, client_request_id],
-        )
-    })
+        let lengths = [call_id, api_version, cloud, base_url, client_request_id]
+            .map(|n| usize::try_from(n).ok());
+        let (head, body) = request::HeadOptions::from_utf16_lengths(input, lengths)?;
+        request::check_compact(&head, body)
+    });
+    match result {
+        Ok(()) => 0,
+        Err(error) => {
+            REQUEST_ERROR.with(|slot| *slot.borrow_mut() = Some(error));
+            1
+        }
+    }
 }
 
-fn check_request(input: &[u8], lengths: [i32; 5]) -> Result<(), JsValue> {
-    let lengths = lengths.map(|n| usize::try_from(n).ok());
-    let (head, body) =
-        request::HeadOptions::from_utf16_lengths(input, lengths).map_err(|e| to_js_error(&e))?;
-    request::check_compact(&head, body).map_err(|e| to_js_error(&e))
+thread_local! {
+    /// The error of the last failed [`check_transfer_request_buffered_raw`].
+    static REQUEST_ERROR: std::cell::RefCell<Option<Error>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The error of the last [`check_transfer_request_buffered_raw`] that returned 1, as a
+/// JavaScript `GraphCallTransferError` (`undefined` when there is none); taken, so it is returned
+/// once.
+#[wasm_bindgen(js_name = takeRequestErrorRaw)]
+pub fn take_request_error_raw() -> JsValue {
+    match REQUEST_ERROR.with(|slot| slot.borrow_mut().take()) {
+        Some(error) => to_js_error(&error),
+        None => JsValue::UNDEFINED,
+    }
 }
 
 /// The URL of a transfer in two parts around the call id, `before` and `after` joined by a
