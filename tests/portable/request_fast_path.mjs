@@ -69,4 +69,59 @@ export default function (t) {
     assert.deepEqual(fast.headers, { 'content-type': 'application/json', 'client-request-id': 'r1' });
     assert.equal(fast.url, `https://graph.microsoft.com/beta/communications/calls/${callId}/transfer`);
   });
+
+  t.test('the compact-JSON quick pass and the full scanner give the same result for any body', ({ pkg, assert }) => {
+    // `clientRequestId: null` takes the JSON-head path, which validates the body with the full
+    // scanner (request::prepare); without it the fast path runs the quick pass for JSON.stringify's
+    // output (request::check_compact). Both must accept the same bodies and throw the same error.
+    const outcome = (options) => {
+      try {
+        const r = pkg.buildTransferRequest(options);
+        return { url: r.url, bodyText: r.bodyText, headers: r.headers };
+      } catch (error) {
+        return { kind: error.kind, path: error.path, message: error.message };
+      }
+    };
+    const deep = (n) => (n === 0 ? 0 : [deep(n - 1)]);
+    const ids = ['u', '', ' ', ' u', 'é', '\u00a0', '\u2003x', '😀', 'a"b', 'back\\slash', 'tab\t', '\ud800', '\udc00x', '+12345678901', '+0123', '555', 'x'.repeat(1025), 'é'.repeat(600)];
+    const targets = [];
+    for (const id of ids) {
+      targets.push({ identity: { user: { id } } });
+      targets.push({ identity: { phone: { id } } });
+      targets.push({ identity: { user: { id: 'u', displayName: id } } });
+      targets.push({ identity: { user: { id: 'u' } }, languageId: id, [id]: { id } });
+      targets.push({ identity: { device: { id }, [`${id}k`]: [id, { [id]: id }] } });
+    }
+    targets.push(
+      { identity: { user: { id: 'u' } }, x: deep(120) },
+      { identity: { user: { id: 'u' } }, x: deep(124) },
+      { identity: { user: { id: 'u' } }, x: deep(125) },
+      { identity: { user: { id: 'u' }, x: deep(122) } },
+      { identity: { user: { id: 'u', x: deep(121) } } },
+      { identity: { user: { id: 'u', x: deep(122) } } },
+      { identity: { user: null, future: {} } },
+      { identity: { user: null, future: 1 } },
+      { identity: {} },
+      { identity: { user: { id: 'u' } }, transferee: { identity: { user: { id: 'v' } } } },
+      { identity: { user: { id: 'u' } }, hidden: 1 },
+      { identity: { user: { id: 'u' } }, endpointType: 5 },
+      { identity: { user: { id: 'u' } }, endpointType: null, region: null },
+      { identity: { user: { id: 1 } } },
+      null,
+      'x',
+    );
+    const extras = [{}, { clientContext: 'ctx' }, { clientContext: ' ' }, { clientContext: 'x'.repeat(257) }, { clientContext: 'é'.repeat(200) }, { transferee: { identity: { user: { id: 'v' } }, participantId: 'p' } }, { transferee: { identity: { user: { id: 'v' } } } }, { apiVersion: 'beta-2018', operationContext: 'op' }, { apiVersion: 'beta-2018', operationContext: ' ' }, { apiVersion: 'beta-2018', transferee: {} }, { apiVersion: 'beta' }];
+    let accepted = 0;
+    for (const transferTarget of targets) {
+      for (const extra of extras) {
+        const options = { callId, transferTarget, ...extra };
+        const fast = outcome(options);
+        const full = outcome({ ...options, clientRequestId: null });
+        assert.deepEqual(fast, full, JSON.stringify(options).slice(0, 300));
+        if (fast.url !== undefined) accepted += 1;
+      }
+    }
+    // Both outcomes occur (the comparison would prove little otherwise).
+    assert.ok(accepted > 50 && accepted < targets.length * extras.length - 50, `${accepted} accepted`);
+  });
 }
