@@ -104,7 +104,9 @@ export function buildTransferRequest(options) {
     // encodeInto needs at most 3 bytes per UTF-16 unit.
     const { written } = encoder.encodeInto(text, inputView(text.length * 3));
     if (raw.checkTransferRequestBufferedRaw(written, callId.length, units(apiVersion), units(cloud), units(baseUrl), units(clientRequestId)) !== 0) {
-      throw raw.takeRequestErrorRaw();
+      // Throws the core's error (kind, path, reason); the check has just kept it.
+      raw.throwRequestErrorRaw();
+      throw makeError('invalidJson', '', 'the request was refused without a reason');
     }
     const u = urlParts(apiVersion, cloud, baseUrl);
     const headers = clientRequestId === undefined ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', 'client-request-id': clientRequestId };

@@ -75,7 +75,7 @@ pub fn input_buffer_raw(len: usize) -> usize {
 /// compact JSON applies ([`request::check_compact`]).
 ///
 /// Returns 0 when the request is valid, and otherwise 1 after keeping the error for
-/// [`take_request_error_raw`]: a plain number crosses the boundary without the array a `Result`
+/// [`throw_request_error_raw`]: a plain number crosses the boundary without the array a `Result`
 /// would allocate in JavaScript. Nothing is allocated on success; the URL comes from
 /// [`transfer_url_parts_raw`], which JavaScript calls once per base URL and dialect.
 #[wasm_bindgen(js_name = checkTransferRequestBufferedRaw)]
@@ -109,14 +109,14 @@ thread_local! {
     static REQUEST_ERROR: std::cell::RefCell<Option<Error>> = const { std::cell::RefCell::new(None) };
 }
 
-/// The error of the last [`check_transfer_request_buffered_raw`] that returned 1, as a
-/// JavaScript `GraphCallTransferError` (`undefined` when there is none); taken, so it is returned
-/// once.
-#[wasm_bindgen(js_name = takeRequestErrorRaw)]
-pub fn take_request_error_raw() -> JsValue {
+/// Throws the error of the last [`check_transfer_request_buffered_raw`] that returned 1, as a
+/// JavaScript `GraphCallTransferError` (and returns when there is none: it is taken, so it is
+/// thrown once).
+#[wasm_bindgen(js_name = throwRequestErrorRaw)]
+pub fn throw_request_error_raw() -> Result<(), JsValue> {
     match REQUEST_ERROR.with(|slot| slot.borrow_mut().take()) {
-        Some(error) => to_js_error(&error),
-        None => JsValue::UNDEFINED,
+        Some(error) => Err(to_js_error(&error)),
+        None => Ok(()),
     }
 }
 
