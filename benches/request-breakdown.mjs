@@ -17,7 +17,8 @@ const body = { transferTarget };
 
 const encoder = new TextEncoder();
 const size = 4096;
-const view = new Uint8Array(raw.initSync().memory.buffer, raw.inputBufferRaw(size), size);
+const ptr = raw.inputBufferRaw(size); // may grow the memory: take the buffer after it
+const view = new Uint8Array(raw.initSync().memory.buffer, ptr, size);
 const encode = () => encoder.encodeInto(callId + JSON.stringify({ transferTarget }), view).written;
 // What is measured is what the public function validates, and it is valid.
 strictEqual(raw.checkTransferRequestBufferedRaw(encode(), callId.length, -1, -1, -1, -1), 0);
