@@ -1,12 +1,6 @@
 //! A minimal JSON document model for the small objects this module reads (JOSE headers, claims,
-//! key sets, options). One generic deserializer serves every shape, which keeps the wasm much
-//! smaller than a derived deserializer per shape or `serde_json::Value` (no `BTreeMap`, no
-//! arbitrary-precision numbers). Duplicate member names resolve to the last one, as RFC 7515
-//! section 4 allows.
-
-use std::fmt;
-
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+//! key sets, options), built by the crate's own reader ([`crate::json`]): no serde in the wasm.
+//! Duplicate member names resolve to the last one, as RFC 7515 section 4 allows.
 
 /// A parsed JSON value.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,66 +48,46 @@ impl Json {
     }
 }
 
-impl<'de> Deserialize<'de> for Json {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(JsonVisitor)
+impl Json {
+    fn from_value(v: crate::json::Value<'_>) -> Result<Self, &'static str> {
+        use crate::json::Value;
+        Ok(match v {
+            Value::Null => Json::Null,
+            Value::Bool(_) => Json::Bool,
+            Value::Number(_) => Json::Number(v.as_f64().ok_or("number out of range")?),
+            Value::String(s) => Json::String(s.into_owned()),
+            Value::Array(items) => Json::Array(
+                items
+                    .into_iter()
+                    .map(Json::from_value)
+                    .collect::<Result<_, &str>>()?,
+            ),
+            Value::Object(members) => Json::Object(Object(
+                members
+                    .into_iter()
+                    .map(|(k, v)| Ok((k.into_owned(), Json::from_value(v)?)))
+                    .collect::<Result<_, &str>>()?,
+            )),
+        })
     }
 }
 
-struct JsonVisitor;
-
-impl<'de> Visitor<'de> for JsonVisitor {
-    type Value = Json;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_unit<E>(self) -> Result<Json, E> {
-        Ok(Json::Null)
-    }
-    fn visit_none<E>(self) -> Result<Json, E> {
-        Ok(Json::Null)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Json, E> {
-        Ok(Json::Bool)
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
-        Ok(Json::Number(v as f64))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
-        Ok(Json::Number(v as f64))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
-        Ok(Json::Number(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
-        Ok(Json::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Json, E> {
-        Ok(Json::String(v))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Json::Array(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
-        let mut members = Vec::new();
-        while let Some((key, value)) = map.next_entry::<String, Json>()? {
-            members.push((key, value));
-        }
-        Ok(Json::Object(Object(members)))
-    }
+/// Parses one JSON document; the error is the syntax problem with its line and column.
+pub(crate) fn parse(json: &[u8]) -> Result<Json, String> {
+    let value = crate::json::parse(json).map_err(|e| e.message())?;
+    Json::from_value(value).map_err(str::to_owned)
 }
 
 /// Parses `json` as one JSON object.
 pub(crate) fn object(json: &[u8]) -> Result<Object, String> {
-    match serde_json::from_slice::<Json>(json) {
-        Ok(Json::Object(map)) => Ok(map),
+    match crate::json::parse(json) {
+        Ok(value @ crate::json::Value::Object(_)) => match Json::from_value(value) {
+            Ok(Json::Object(map)) => Ok(map),
+            Ok(_) => Err("not a JSON object".to_owned()),
+            Err(why) => Err(why.to_owned()),
+        },
         Ok(_) => Err("not a JSON object".to_owned()),
-        Err(e) => Err(strip_position(&e)),
+        Err(e) => Err(e.what.to_owned()),
     }
 }
 
@@ -132,15 +106,6 @@ pub(crate) fn number(map: &Object, name: &str) -> Result<Option<f64>, &'static s
         None | Some(Json::Null) => Ok(None),
         Some(Json::Number(n)) => Ok(Some(*n)),
         Some(_) => Err("wrong type: expected a number"),
-    }
-}
-
-/// The serde_json message without its " at line L column C" suffix.
-pub(crate) fn strip_position(err: &serde_json::Error) -> String {
-    let text = err.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
     }
 }
 

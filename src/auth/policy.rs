@@ -139,19 +139,11 @@ impl CallbackAuthPolicy {
     /// [`ErrorKind::EmptyValue`] for an empty `issuers` list, and [`ErrorKind::OutOfRange`] for
     /// `clockSkewSeconds`.
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        // Read through serde_json::Value rather than the derived deserializer: the same errors,
-        // less wasm.
-        let map = match serde_json::from_slice::<Json>(json) {
+        // Read through the crate's small JSON reader rather than a derived deserializer.
+        let map = match super::json::parse(json) {
             Ok(Json::Object(map)) => map,
             Ok(_) => return Err(wrong_type("", "an object")),
-            Err(e) => {
-                return Err(Error::new(
-                    ErrorKind::InvalidJson {
-                        detail: e.to_string(),
-                    },
-                    "",
-                ))
-            }
+            Err(detail) => return Err(Error::new(ErrorKind::InvalidJson { detail }, "")),
         };
         let mut options = CallbackAuthOptions::default();
         for (name, value) in map.members() {

@@ -33,6 +33,12 @@ use serde::{Deserialize, Serialize};
 use super::{CallState, ChangeType, Notification, NotificationResult, TransferEvent};
 use crate::error::{Error, ErrorKind};
 
+mod state;
+#[cfg(target_arch = "wasm32")]
+pub(crate) use state::{
+    read_options, read_result_info, write_transfer, write_transition, write_transitions,
+};
+
 /// The phase of a tracked transfer.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -432,36 +438,25 @@ impl TransferTracker {
     ///
     /// # Errors
     ///
-    /// None in practice (every field is JSON-representable); a serializer error is passed on.
+    /// Never: every field is JSON-representable (the `Result` is kept for compatibility). The
+    /// text is exactly what `serde_json::to_string` writes for the tracker.
     pub fn to_json(&self) -> Result<String, Error> {
-        serde_json::to_string(self).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidType {
-                    detail: e.to_string(),
-                },
-                "",
-            )
-        })
+        let mut out = String::with_capacity(256);
+        state::write_tracker(self, &mut out);
+        Ok(out)
     }
 
-    /// Restores a state written by [`to_json`](Self::to_json).
+    /// Restores a state written by [`to_json`](Self::to_json) (or by serializing the tracker
+    /// with serde).
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidJson`] or [`ErrorKind::InvalidType`]; the reason gives the line and
-    /// column of the bad value.
+    /// [`ErrorKind::InvalidJson`] for bad JSON syntax (the reason gives the line and column),
+    /// [`ErrorKind::InvalidType`] for a value of the wrong type or a repeated field and
+    /// [`ErrorKind::MissingField`] for a missing one, with the JSON path of the value (such as
+    /// `transfers.341a.history[0].to`).
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        // Plain serde_json rather than serde_path_to_error: the path tracking would double the
-        // size of this (rarely hot, never user-facing) decoder in the wasm. The reason still
-        // says where (line and column).
-        serde_json::from_slice(json).map_err(|e| {
-            let detail = e.to_string();
-            let kind = match e.classify() {
-                serde_json::error::Category::Data => ErrorKind::InvalidType { detail },
-                _ => ErrorKind::InvalidJson { detail },
-            };
-            Error::new(kind, "")
-        })
+        state::read_tracker(json)
     }
 
     fn find_mut(&mut self, n: &Notification<'_>) -> Option<&mut TrackedTransfer> {
