@@ -26,14 +26,17 @@
 //! # Ok::<(), graph_call_transfer::Error>(())
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
 use super::{CallState, ChangeType, Notification, NotificationResult, TransferEvent};
 use crate::error::{Error, ErrorKind};
 
+mod keyed;
 mod state;
+
+use keyed::Keyed;
 #[cfg(target_arch = "wasm32")]
 pub(crate) use state::{
     read_options, read_result_info, write_transfer, write_transition, write_transitions,
@@ -204,12 +207,15 @@ struct Early {
 #[serde(from = "VecDeque<String>", into = "VecDeque<String>")]
 struct Seen {
     order: VecDeque<String>,
-    set: BTreeSet<String>,
+    set: Keyed<()>,
 }
 
 impl From<VecDeque<String>> for Seen {
     fn from(order: VecDeque<String>) -> Self {
-        let set = order.iter().cloned().collect();
+        let mut set = Keyed::default();
+        for id in &order {
+            set.insert(id.clone(), ());
+        }
         Self { order, set }
     }
 }
@@ -227,11 +233,11 @@ pub struct TransferTracker {
     #[serde(default)]
     options: TrackerOptions,
     #[serde(default)]
-    transfers: BTreeMap<String, TrackedTransfer>,
+    transfers: Keyed<Box<TrackedTransfer>>,
     #[serde(default)]
     seen: Seen,
     #[serde(default)]
-    early: BTreeMap<String, Vec<Early>>,
+    early: Keyed<Vec<Early>>,
     #[serde(default)]
     early_order: VecDeque<String>,
 }
@@ -307,7 +313,7 @@ impl TransferTracker {
         }
         self.transfers.insert(
             call_id.to_owned(),
-            TrackedTransfer {
+            Box::new(TrackedTransfer {
                 call_id: call_id.to_owned(),
                 client_context: client_context.map(str::to_owned),
                 phase: TransferPhase::Requested,
@@ -322,7 +328,7 @@ impl TransferTracker {
                 duplicates: 0,
                 late: 0,
                 history,
-            },
+            }),
         );
         let mut out = Vec::new();
         let mut early = self.early.remove(call_id).unwrap_or_default();
@@ -363,7 +369,7 @@ impl TransferTracker {
     ) -> Option<Transition> {
         if let Some(mid) = message_id {
             let key = format!("{mid}#{}", n.index);
-            if self.seen.set.contains(&key) {
+            if self.seen.set.contains_key(&key) {
                 if let Some(t) = self.find_mut(n) {
                     t.duplicates += 1;
                 }
@@ -421,17 +427,17 @@ impl TransferTracker {
 
     /// Everything known about the transfer of `call_id`.
     pub fn get(&self, call_id: &str) -> Option<&TrackedTransfer> {
-        self.transfers.get(call_id)
+        self.transfers.get(call_id).map(|t| &**t)
     }
 
     /// All tracked transfers, ordered by call id.
     pub fn transfers(&self) -> impl Iterator<Item = &TrackedTransfer> {
-        self.transfers.values()
+        self.transfers.values().map(|t| &**t)
     }
 
     /// Stops tracking `call_id`; returns what was known.
     pub fn remove(&mut self, call_id: &str) -> Option<TrackedTransfer> {
-        self.transfers.remove(call_id)
+        self.transfers.remove(call_id).map(|t| *t)
     }
 
     /// Serializes the whole state as JSON.
@@ -462,13 +468,14 @@ impl TransferTracker {
     fn find_mut(&mut self, n: &Notification<'_>) -> Option<&mut TrackedTransfer> {
         if let Some(id) = n.call_id.as_deref() {
             if self.transfers.contains_key(id) {
-                return self.transfers.get_mut(id);
+                return self.transfers.get_mut(id).map(|t| &mut **t);
             }
         }
         let ctx = n.client_context.as_deref()?;
         self.transfers
             .values_mut()
             .find(|t| t.client_context.as_deref() == Some(ctx))
+            .map(|t| &mut **t)
     }
 
     fn remember(&mut self, key: String) {
@@ -480,7 +487,7 @@ impl TransferTracker {
                 self.seen.set.remove(&old);
             }
         }
-        self.seen.set.insert(key.clone());
+        self.seen.set.insert(key.clone(), ());
         self.seen.order.push_back(key);
     }
 
@@ -503,7 +510,7 @@ impl TransferTracker {
             }
             self.early_order.push_back(key.clone());
         }
-        let list = self.early.entry(key).or_default();
+        let list = self.early.get_or_insert_with(key, Vec::new);
         if list.len() >= self.options.max_early_per_call {
             list.remove(0);
         }

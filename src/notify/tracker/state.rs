@@ -540,7 +540,7 @@ pub(super) fn read_tracker(bytes: &[u8]) -> R<TransferTracker> {
             1 => {
                 for (key, item) in object(v, &path)? {
                     // As with serde's map: a repeated key keeps the last value.
-                    let value = transfer(item, &at(&path, key))?;
+                    let value = Box::new(transfer(item, &at(&path, key))?);
                     t.transfers.insert(key.as_ref().to_owned(), value);
                 }
             }
