@@ -27,7 +27,26 @@ pub(crate) enum Value<'a> {
     String(Cow<'a, str>),
     Array(Vec<Value<'a>>),
     /// Members in document order (duplicates kept; readers decide).
-    Object(Vec<(Cow<'a, str>, Value<'a>)>),
+    Object(Object<'a>),
+}
+
+/// A JSON object's members, in document order (a repeated name is kept each time).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Object<'a>(pub Vec<(Cow<'a, str>, Value<'a>)>);
+
+impl<'a> Object<'a> {
+    /// The member `name` (the last one when it is repeated).
+    pub(crate) fn get(&self, name: &str) -> Option<&Value<'a>> {
+        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// The distinct member names with their (last) values, in document order of first sight.
+    pub(crate) fn members(&self) -> impl Iterator<Item = (&str, &Value<'a>)> {
+        self.0.iter().enumerate().filter_map(move |(i, (k, v))| {
+            let first = !self.0[..i].iter().any(|(other, _)| other == k);
+            first.then(|| (k.as_ref(), self.get(k).unwrap_or(v)))
+        })
+    }
 }
 
 /// A syntax error: what was expected, and where (1-based line, byte column).
@@ -107,7 +126,7 @@ fn value<'a>(s: &mut Scanner<'a>, text: &'a str, depth: usize) -> Result<Value<'
                 }
             }
         }
-        Ok(Value::Object(members))
+        Ok(Value::Object(Object(members)))
     } else {
         let mut items = Vec::new();
         if !s.empty(b']') {
@@ -211,8 +230,21 @@ impl<'a> Value<'a> {
     /// The (last) member `name` of an object.
     #[cfg(test)]
     pub(crate) fn get(&self, name: &str) -> Option<&Value<'a>> {
+        self.as_object()?.get(name)
+    }
+
+    /// The text of a string.
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
-            Value::Object(m) => m.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v),
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The members of an object.
+    pub(crate) fn as_object(&self) -> Option<&Object<'a>> {
+        match self {
+            Value::Object(o) => Some(o),
             _ => None,
         }
     }

@@ -156,8 +156,8 @@ impl CallbackAuthPolicy {
                 "cloud" => options.cloud = Some(string(value, name)?),
                 "allowedTenants" => options.allowed_tenants = Some(strings(value, name)?),
                 "clockSkewSeconds" => {
-                    let seconds = match value {
-                        Json::Number(n) if *n >= 0.0 && n.fract() == 0.0 => *n,
+                    let seconds = match value.as_f64() {
+                        Some(n) if n >= 0.0 && n.fract() == 0.0 => n,
                         _ => return Err(wrong_type(name, "a whole number of seconds")),
                     };
                     options.clock_skew_seconds = Some(if seconds > f64::from(u32::MAX) {

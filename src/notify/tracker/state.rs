@@ -255,7 +255,7 @@ fn document(bytes: &[u8]) -> R<Value<'_>> {
 
 fn object<'v, 'a>(v: &'v Value<'a>, path: &str) -> R<Members<'v, 'a>> {
     match v {
-        Value::Object(m) => Ok(m),
+        Value::Object(m) => Ok(&m.0),
         _ => Err(wrong(path.to_owned(), "an object", v)),
     }
 }
