@@ -560,4 +560,178 @@ mod tests {
         assert!(described.ends_with(" ..."));
         assert!(described.len() < BODY_EXCERPT_MAX_CHARS + 30);
     }
+
+    /// The serde-derived reader the hand-written `members` replaced, kept as the oracle.
+    mod oracle {
+        use serde::Deserialize;
+        use serde_json::value::RawValue;
+
+        #[derive(Deserialize)]
+        pub(super) struct Members<'a> {
+            #[serde(borrow, default)]
+            pub error: Option<&'a RawValue>,
+            #[serde(borrow, default)]
+            pub code: Option<&'a RawValue>,
+            #[serde(borrow, default)]
+            pub message: Option<&'a RawValue>,
+            #[serde(borrow, default, rename = "innerError")]
+            pub inner_error: Option<&'a RawValue>,
+            #[serde(borrow, default, rename = "innererror")]
+            pub inner_error_lowercase: Option<&'a RawValue>,
+            #[serde(borrow, default, rename = "request-id")]
+            pub request_id: Option<&'a RawValue>,
+            #[serde(borrow, default, rename = "client-request-id")]
+            pub client_request_id: Option<&'a RawValue>,
+            #[serde(borrow, default)]
+            pub date: Option<&'a RawValue>,
+            #[serde(borrow, default, rename = "@odata.type")]
+            pub odata_type: Option<&'a RawValue>,
+            #[serde(borrow, default)]
+            pub id: Option<&'a RawValue>,
+            #[serde(borrow, default)]
+            pub status: Option<&'a RawValue>,
+        }
+
+        pub(super) fn members(json: &str) -> Option<Vec<Option<&str>>> {
+            if !json.trim_start().starts_with('{') {
+                return None;
+            }
+            let m: Members<'_> = serde_json::from_str(json).ok()?;
+            Some(
+                [
+                    m.error,
+                    m.code,
+                    m.message,
+                    m.inner_error,
+                    m.inner_error_lowercase,
+                    m.request_id,
+                    m.client_request_id,
+                    m.date,
+                    m.odata_type,
+                    m.id,
+                    m.status,
+                ]
+                .into_iter()
+                .map(|raw| raw.map(RawValue::get))
+                .collect(),
+            )
+        }
+
+        pub(super) fn text(json: &str) -> Option<String> {
+            serde_json::from_str::<String>(json).ok()
+        }
+    }
+
+    fn ours(json: &str) -> Option<Vec<Option<&str>>> {
+        let m = members(json)?;
+        Some(vec![
+            m.error,
+            m.code,
+            m.message,
+            m.inner_error,
+            m.inner_error_lowercase,
+            m.request_id,
+            m.client_request_id,
+            m.date,
+            m.odata_type,
+            m.id,
+            m.status,
+        ])
+    }
+
+    use proptest::prelude::*;
+
+    fn key() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "\"error\"",
+            "\"code\"",
+            "\"message\"",
+            "\"innerError\"",
+            "\"innererror\"",
+            "\"request-id\"",
+            "\"client-request-id\"",
+            "\"date\"",
+            "\"@odata.type\"",
+            "\"id\"",
+            "\"status\"",
+            "\"co\\u0064e\"",
+            "\"other\"",
+            "\"\"",
+        ])
+    }
+
+    fn scalar() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "null",
+            "true",
+            "1",
+            "-2.5e3",
+            "\"x\"",
+            "\"  \"",
+            "\"a\\nb\"",
+            "\"\\ud800\"",
+            "\"\\ud83d\\ude00\"",
+            "\"é\"",
+            "[]",
+            "{}",
+            "[1,{\"code\":\"c\"}]",
+            "{\"request-id\":\"r\",\"date\":null}",
+        ])
+    }
+
+    fn object() -> impl Strategy<Value = String> {
+        let member = (
+            key(),
+            prop_oneof![
+                scalar().prop_map(str::to_owned),
+                "[a-z ]{0,6}".prop_map(|s| format!("{s:?}"))
+            ],
+        );
+        (
+            proptest::collection::vec(member, 0..6),
+            any::<bool>(),
+            proptest::collection::vec((key(), scalar()), 0..3),
+        )
+            .prop_map(|(members, pretty, inner)| {
+                let sep = if pretty { ",\n  " } else { "," };
+                let mut out: Vec<String> =
+                    members.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+                if !inner.is_empty() {
+                    let inner: Vec<String> =
+                        inner.iter().map(|(k, v)| format!("{k} : {v}")).collect();
+                    out.push(format!("\"error\":{{{}}}", inner.join(",")));
+                }
+                format!(" {{{}}} ", out.join(sep))
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn members_agree_with_the_serde_reader(
+            json in object(),
+            at in any::<prop::sample::Index>(),
+            edit in 0usize..5,
+            byte in prop::sample::select(vec![b'"', b'{', b'}', b',', b':', b' ', b'\\', b'x', b'1']),
+        ) {
+            let mut bytes = json.into_bytes();
+            let i = at.index(bytes.len());
+            match edit {
+                0 => {}
+                1 => { bytes.remove(i); }
+                2 => bytes.insert(i, byte),
+                3 => bytes[i] = byte,
+                _ => bytes.truncate(i),
+            }
+            let Ok(text) = std::str::from_utf8(&bytes) else { return Ok(()) };
+            prop_assert_eq!(ours(text), oracle::members(text), "{}", text);
+            if let Some(list) = ours(text) {
+                for raw in list.into_iter().flatten() {
+                    let want = oracle::text(raw).filter(|s| !s.trim().is_empty());
+                    prop_assert_eq!(super::text(Some(raw)).map(Cow::into_owned), want);
+                }
+            }
+        }
+    }
 }

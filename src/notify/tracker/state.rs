@@ -353,10 +353,11 @@ fn once<T>(slot: &mut Option<T>, value: T, prefix: &str, name: &str) -> R<()> {
 
 /// Reads the members of a struct: `field(name, value, path)` returns `Ok(false)` for a name it
 /// does not know (ignored).
+#[inline(never)]
 fn fields<'v, 'a>(
     v: &'v Value<'a>,
     path: &str,
-    mut field: impl FnMut(&str, &'v Value<'a>, &str) -> R<bool>,
+    field: &mut dyn FnMut(&str, &'v Value<'a>, &str) -> R<bool>,
 ) -> R<()> {
     for (k, v) in object(v, path)? {
         // Paths are only built on error: `field` gets the prefix and builds `prefix.name`.
@@ -365,9 +366,10 @@ fn fields<'v, 'a>(
     Ok(())
 }
 
+#[inline(never)]
 fn result_info(v: &Value<'_>, path: &str) -> R<NotificationResult<'static>> {
     let (mut c, mut s, mut m) = (None, None, None);
-    fields(v, path, |k, v, p| {
+    fields(v, path, &mut |k, v, p| {
         match k {
             "code" => once(&mut c, opt(v, &at(p, k), code)?, p, k)?,
             "subcode" => once(&mut s, opt(v, &at(p, k), code)?, p, k)?,
@@ -383,10 +385,11 @@ fn result_info(v: &Value<'_>, path: &str) -> R<NotificationResult<'static>> {
     })
 }
 
+#[inline(never)]
 fn options(v: &Value<'_>, path: &str) -> R<TrackerOptions> {
     let mut o = TrackerOptions::default();
     let mut seen = [false; 4];
-    fields(v, path, |k, v, p| {
+    fields(v, path, &mut |k, v, p| {
         let i = match k {
             "stallAfterMs" => 0,
             "maxMessageIds" => 1,
@@ -409,10 +412,11 @@ fn options(v: &Value<'_>, path: &str) -> R<TrackerOptions> {
     Ok(o)
 }
 
+#[inline(never)]
 fn transition(v: &Value<'_>, path: &str) -> R<Transition> {
     let (mut call_id, mut from, mut to, mut when) = (None, None, None, None);
     let (mut ev, mut st, mut mid) = (None, None, None);
-    fields(v, path, |k, v, p| {
+    fields(v, path, &mut |k, v, p| {
         let path = at(p, k);
         match k {
             "callId" => once(&mut call_id, string(v, &path)?, p, k)?,
@@ -445,12 +449,13 @@ fn list<T>(v: &Value<'_>, path: &str, f: impl Fn(&Value<'_>, &str) -> R<T>) -> R
         .collect()
 }
 
+#[inline(never)]
 fn transfer(v: &Value<'_>, path: &str) -> R<TrackedTransfer> {
     let (mut call_id, mut ctx, mut ph, mut progress) = (None, None, None, None);
     let (mut registered, mut last, mut ri, mut last_state) = (None, None, None, None);
     let (mut reason, mut ended, mut unknown, mut dup) = (None, None, None, None);
     let (mut late, mut history) = (None, None);
-    fields(v, path, |k, v, p| {
+    fields(v, path, &mut |k, v, p| {
         let path = at(p, k);
         match k {
             "callId" => once(&mut call_id, string(v, &path)?, p, k)?,
@@ -489,10 +494,11 @@ fn transfer(v: &Value<'_>, path: &str) -> R<TrackedTransfer> {
     })
 }
 
+#[inline(never)]
 fn early(v: &Value<'_>, path: &str) -> R<Early> {
     let (mut ctx, mut ct, mut st, mut reason) = (None, None, None, None);
     let (mut ri, mut tr, mut mid) = (None, None, None);
-    fields(v, path, |k, v, p| {
+    fields(v, path, &mut |k, v, p| {
         let path = at(p, k);
         match k {
             "clientContext" => once(&mut ctx, opt_string(v, &path)?, p, k)?,
@@ -522,7 +528,7 @@ pub(super) fn read_tracker(bytes: &[u8]) -> R<TransferTracker> {
     let doc = document(bytes)?;
     let mut t = TransferTracker::default();
     let mut seen = [false; 5];
-    fields(&doc, "", |k, v, p| {
+    fields(&doc, "", &mut |k, v, p| {
         let i = match k {
             "options" => 0,
             "transfers" => 1,
