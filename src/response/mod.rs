@@ -205,7 +205,7 @@ impl ResponseSummary<'_> {
         } else {
             "{\"accepted\":false,\"status\":"
         });
-        out.push_str(&self.status.to_string());
+        crate::json::push_u64(&mut out, u64::from(self.status));
         let strings = [
             ("code", Some(&self.code).filter(|c| !c.is_empty())),
             ("message", Some(&self.message).filter(|m| !m.is_empty())),
@@ -221,7 +221,7 @@ impl ResponseSummary<'_> {
         }
         if let Some(ms) = self.retry_after_ms {
             push_key(&mut out, "retryAfterMs");
-            out.push_str(&ms.to_string());
+            crate::json::push_u64(&mut out, ms);
         }
         for (name, raw) in [
             ("innerError", self.inner_error),
@@ -440,7 +440,7 @@ fn described(status: u16, what: &str) -> String {
     let reason = reason_phrase(status);
     let mut out = String::with_capacity(32 + what.len());
     out.push_str("HTTP ");
-    out.push_str(&status.to_string());
+    crate::json::push_u64(&mut out, u64::from(status));
     if !reason.is_empty() {
         out.push(' ');
         out.push_str(reason);
@@ -516,7 +516,7 @@ pub fn status_code_name(status: u16) -> String {
     let reason = reason_phrase(status);
     if reason.is_empty() {
         let mut out = String::from("http");
-        out.push_str(&status.to_string());
+        crate::json::push_u64(&mut out, u64::from(status));
         return out;
     }
     let mut out = String::with_capacity(reason.len());
