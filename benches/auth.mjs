@@ -8,7 +8,7 @@
 // markdown table: the ratios are ours over jose's throughput and jose's CPU time over ours (above 1
 // = we are faster).
 import { jwtVerify, createLocalJWKSet } from 'jose';
-import * as pkg from '../js/node.js';
+import * as pkg from '../dist/node.js';
 
 const { subtle } = globalThis.crypto;
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };

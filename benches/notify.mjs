@@ -1,7 +1,7 @@
 // Benchmark: parseNotifications against JSON.parse alone and against JSON.parse + a hand-written
 // JS normalizer producing the same fields, on the same realistic bodies, in the same run.
 // Usage: node benches/notify.mjs [--quick]   (build first: bash scripts/build.sh)
-import * as g from '../js/node.js';
+import * as g from '../dist/node.js';
 import { makeBatches, referenceNormalize, referenceParse } from './notify-data.mjs';
 import assert from 'node:assert/strict';
 

@@ -1,6 +1,6 @@
 // Building a transfer request through the JS API (validation in wasm + the exact JSON text) against
 // JSON.stringify of the same literal body, in the same run. `node benches/request.mjs`
-import { buildTransferRequest } from '../js/node.js';
+import { buildTransferRequest } from '../dist/node.js';
 import { deepStrictEqual } from 'node:assert/strict';
 import { compare, table, fmt } from './harness.mjs';
 

@@ -5,7 +5,7 @@
 //
 //   node benches/simulate.mjs
 import assert from 'node:assert/strict';
-import * as pkg from '../js/node.js';
+import * as pkg from '../dist/simulator.js';
 import { startPlayground } from '../www/server.mjs';
 import { compare, table, fmt } from './harness.mjs';
 

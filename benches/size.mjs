@@ -1,23 +1,32 @@
-// Package size: the wasm and the JS that a runtime loads, raw and gzip (level 9).
-// `node benches/size.mjs` after `npm run build`.
-import { readFileSync, readdirSync } from 'node:fs';
+// Package size: what a runtime loads for the package, raw and gzip (level 9): the wasm plus the one
+// bundled, minified entry file of dist/ (scripts/bundle.mjs). `node benches/size.mjs` after
+// `npm run build`. The simulator entry (graph-call-transfer/simulator, a separate wasm for tests and
+// the playground) is listed apart: apps do not load it.
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { table, fmt } from './harness.mjs';
 
 const root = new URL('..', import.meta.url);
-const read = (p) => readFileSync(new URL(p, root));
-const js = ['pkg/graph_call_transfer.js', ...readdirSync(new URL('js/', root)).filter((f) => f.endsWith('.js') && !['node.js', 'workerd.js', 'manual.js'].includes(f)).map((f) => `js/${f}`)];
-const parts = { 'wasm (pkg/graph_call_transfer_bg.wasm)': [read('pkg/graph_call_transfer_bg.wasm')], [`JS glue + wrappers (${js.length} files, browser entry)`]: js.map(read) };
+const file = (p) => {
+  const bytes = readFileSync(new URL(p, root));
+  return { raw: bytes.length, gz: gzipSync(bytes, { level: 9 }).length };
+};
+const kib = (n) => fmt(n / 1024, 1);
+
 const rows = [];
-let rawTotal = 0;
-let gzTotal = 0;
-for (const [name, buffers] of Object.entries(parts)) {
-  const raw = buffers.reduce((n, b) => n + b.length, 0);
-  const gz = buffers.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0);
-  rawTotal += raw;
-  gzTotal += gz;
-  rows.push([name, fmt(raw / 1024, 1), fmt(gz / 1024, 1)]);
+const app = { raw: 0, gz: 0 };
+for (const [name, p] of [['wasm', 'pkg/graph_call_transfer_bg.wasm'], ['JS (browser entry: wasm-bindgen glue + wrappers, bundled and minified)', 'dist/browser.js']]) {
+  const s = file(p);
+  app.raw += s.raw;
+  app.gz += s.gz;
+  rows.push([`${name} (${p})`, kib(s.raw), kib(s.gz)]);
 }
-rows.push(['**total**', `**${fmt(rawTotal / 1024, 1)}**`, `**${fmt(gzTotal / 1024, 1)}**`]);
+rows.push(['**total: what an app loads**', `**${kib(app.raw)}**`, `**${kib(app.gz)}**`]);
+for (const entry of ['node', 'workerd', 'manual']) {
+  const s = file(`dist/${entry}.js`);
+  rows.push([`JS of the ${entry} entry instead (dist/${entry}.js)`, kib(s.raw), kib(s.gz)]);
+}
+const sim = [file('pkg/simulator/graph_call_transfer_bg.wasm'), file('dist/simulator.js')];
+rows.push(['simulator entry, not loaded by apps (pkg/simulator wasm + dist/simulator.js)', kib(sim[0].raw + sim[1].raw), kib(sim[0].gz + sim[1].gz)]);
 console.log('### Package size (KiB; target <= 60 KiB gzip, goal <= 30 KiB)\n');
 console.log(table(['part', 'raw', 'gzip'], rows));

@@ -3,7 +3,7 @@
 // `node benches/transport.mjs` after `npm run build`. Results are checked identical before timing.
 import { createServer } from 'node:http';
 import { compare, table, fmt } from './harness.mjs';
-import * as g from '../js/node.js';
+import * as g from '../dist/node.js';
 
 const enc = new TextEncoder();
 const errorBody = JSON.stringify({

@@ -21,7 +21,7 @@ import { runLoad } from '../tests/support/worker-load.mjs';
 import { table, fmt } from './harness.mjs';
 
 const rounds = Math.max(1, Math.min(9, Number(process.argv[2] ?? 3) || 3));
-const pkg = await import(pathToFileURL(path.join(ROOT, 'js/node.js')).href);
+const pkg = await import(pathToFileURL(path.join(ROOT, 'dist/node.js')).href);
 for (const name of ['parseNotifications', 'TransferTracker', 'sendTransfer', 'verifyCallbackToken']) {
   if (!(name in pkg)) {
     console.log(`benches/worker.mjs: skipped, the package does not export ${name} yet`);

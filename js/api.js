@@ -193,4 +193,3 @@ export function parseTransferBody(body, apiVersion = 'v1.0') {
 export * from './auth.js';
 export * from './transport.js';
 export * from './notify.js';
-export * from './simulate.js';

@@ -118,4 +118,3 @@ export function parseTransferBody(body: string | Uint8Array | ArrayBuffer | Arra
 export * from './auth.js';
 export * from './transport.js';
 export * from './notify.js';
-export * from './simulate.js';

@@ -2,7 +2,7 @@
 // notifications it then POSTs, in the request's dialect. Deterministic (ids from `seed`, dates
 // from `now`), so tests can generate realistic notifications. The sequences come from the Rust
 // core (src/simulate); this file only moves bytes across the wasm boundary.
-import * as raw from '../pkg/graph_call_transfer.js';
+import * as raw from '../pkg/simulator/graph_call_transfer.js';
 import { utf8, bytesOf, makeError, describe, toJson } from './internal.js';
 
 /** The scenario names, in the order of the Rust `Scenario::ALL`. */

@@ -1,22 +1,36 @@
 #!/usr/bin/env bash
 # Builds the npm package's wasm: cargo (release, size-tuned) -> wasm-bindgen --target web -> wasm-opt.
-# Output: pkg/ (generated, not committed). The hand-written entry points live in js/.
+# Two builds of the same crate:
+#   pkg/            the package (no `simulator` feature): what apps, browsers and workers load
+#   pkg/simulator/  with the Graph simulator, for `graph-call-transfer/simulator` (tests, playground)
+# then scripts/bundle.mjs bundles and minifies js/ + the glue into dist/ (the files `exports` name).
+# Output is generated, not committed. The hand-written entry points live in js/.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 cd "$ROOT"
 detect_wasm_mode
-wasm_cargo build --release --lib --quiet
 WASM="$(wasm_target_dir)/wasm32-unknown-unknown/release/graph_call_transfer.wasm"
-rm -rf pkg.tmp
-wasm-bindgen --target web --out-dir pkg.tmp --out-name graph_call_transfer "$WASM"
 WASM_OPT="$ROOT/node_modules/.bin/wasm-opt"
-if [ -x "$WASM_OPT" ]; then
-  "$WASM_OPT" -Oz --strip-debug --strip-producers \
-    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
-    --enable-multivalue --enable-sign-ext --enable-mutable-globals \
-    pkg.tmp/graph_call_transfer_bg.wasm -o pkg.tmp/graph_call_transfer_bg.wasm
-else
-  echo "[build] wasm-opt not found (run scripts/setup.sh); the wasm is not size-optimised" >&2
-fi
+[ -x "$WASM_OPT" ] || echo "[build] wasm-opt not found (run scripts/setup.sh); the wasm is not size-optimised" >&2
+
+# bindgen OUT_DIR: wasm-bindgen + wasm-opt of the wasm cargo just linked.
+bindgen() {
+  local out="$1"
+  wasm-bindgen --target web --out-dir "$out" --out-name graph_call_transfer "$WASM"
+  if [ -x "$WASM_OPT" ]; then
+    "$WASM_OPT" -Oz --strip-debug --strip-producers \
+      --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
+      --enable-multivalue --enable-sign-ext --enable-mutable-globals \
+      "$out/graph_call_transfer_bg.wasm" -o "$out/graph_call_transfer_bg.wasm"
+  fi
+}
+
+rm -rf pkg.tmp
+wasm_cargo build --release --lib --quiet --no-default-features
+bindgen pkg.tmp
+wasm_cargo build --release --lib --quiet
+bindgen pkg.tmp/simulator
 rm -rf pkg && mv pkg.tmp pkg
-echo "[build] pkg/graph_call_transfer_bg.wasm: $(wc -c < pkg/graph_call_transfer_bg.wasm) bytes ($WASM_MODE toolchain)"
+# The entry points of package.json `exports`: js/ + pkg glue bundled and minified into dist/.
+node scripts/bundle.mjs
+echo "[build] pkg/graph_call_transfer_bg.wasm: $(wc -c < pkg/graph_call_transfer_bg.wasm) bytes; pkg/simulator: $(wc -c < pkg/simulator/graph_call_transfer_bg.wasm) bytes ($WASM_MODE toolchain)"

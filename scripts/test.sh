@@ -9,13 +9,17 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 step "cargo clippy (warnings denied, native and wasm32)"
 cargo clippy --all-targets --quiet -- -D warnings
+# The package's wasm is built without the simulator feature: that combination must be clean too.
+cargo clippy --all-targets --no-default-features --quiet -- -D warnings
 source scripts/toolchain.sh
 detect_wasm_mode
 if [ "$WASM_MODE" = rustup ]; then
   wasm_cargo clippy --lib --quiet -- -D warnings
+  wasm_cargo clippy --lib --quiet --no-default-features -- -D warnings
 else
   # Debian's toolchain has no clippy of its own version; compile the wasm layer with warnings denied.
   WASM_EXTRA_RUSTFLAGS="-Dwarnings" wasm_cargo check --lib --quiet
+  WASM_EXTRA_RUSTFLAGS="-Dwarnings" wasm_cargo check --lib --quiet --no-default-features
 fi
 step "cargo test (native core)"
 cargo test --quiet

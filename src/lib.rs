@@ -16,6 +16,7 @@ pub mod notify;
 pub mod request;
 pub mod response;
 pub mod retry;
+#[cfg(feature = "simulator")]
 pub mod simulate;
 
 #[cfg(target_arch = "wasm32")]

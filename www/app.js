@@ -1,7 +1,7 @@
 // The playground page. No bundler: it imports the package's browser entry point and uses only its
 // public exports: buildTransferRequest (preview and validation), sendTransfer (retries),
 // parseNotifications and TransferTracker (the timeline).
-import * as pkg from '/js/browser.js';
+import * as pkg from '/dist/browser.js';
 
 const $ = (id) => document.getElementById(id);
 const STALL_AFTER_MS = 3000;

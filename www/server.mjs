@@ -29,6 +29,8 @@ const TYPES = {
 
 // URL prefix -> folder. Only these folders are served, and only files inside them.
 const MOUNTS = [
+  ['/dist/', path.join(ROOT, 'dist')],
+  // The sources of dist/ (its source maps point here).
   ['/js/', path.join(ROOT, 'js')],
   ['/pkg/', path.join(ROOT, 'pkg')],
   ['/', path.join(ROOT, 'www')],
@@ -75,7 +77,8 @@ async function serveStatic(res, pathname) {
 export async function startPlayground(options = {}) {
   const { port = 0, host = '127.0.0.1', ...simulatorOptions } = options;
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new TypeError('the playground only listens on a loopback host (127.0.0.1, ::1, localhost)');
-  const pkg = await import(pathToFileURL(path.join(ROOT, 'js', 'node.js')).href);
+  // The simulator is the package's separate `graph-call-transfer/simulator` entry (its own wasm).
+  const pkg = { ...(await import(pathToFileURL(path.join(ROOT, 'dist', 'node.js')).href)), ...(await import(pathToFileURL(path.join(ROOT, 'dist', 'simulator.js')).href)) };
   const simulator = createSimulator(pkg, simulatorOptions);
   let origin = '';
   const server = createServer(async (req, res) => {
@@ -132,7 +135,7 @@ async function main() {
     playground = await startPlayground({ port: 0 });
   }
   console.log(`graph-call-transfer playground: ${playground.url}`);
-  console.log(`Graph simulator base URL:       ${playground.url}sim/<scenario>  (scenarios: ${(await import('../js/node.js')).SIMULATOR_SCENARIOS.join(', ')})`);
+  console.log(`Graph simulator base URL:       ${playground.url}sim/<scenario>  (scenarios: ${(await import('../dist/simulator.js')).SIMULATOR_SCENARIOS.join(', ')})`);
   console.log(`Callback token keys (JWKS):     ${playground.url}simulator/jwks`);
   const stop = () => playground.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "simulator")]
 use super::json::Want;
 use super::view::{self, document};
 use super::{validate, ApiVersion};
@@ -124,7 +125,8 @@ pub(crate) fn utf8(json: &[u8]) -> Result<&str, Error> {
     })
 }
 
-/// What the Graph simulator ([`crate::simulate`]) reads from a valid body.
+/// What the Graph simulator (`crate::simulate`) reads from a valid body.
+#[cfg(feature = "simulator")]
 pub(crate) struct BodySummary {
     pub client_context: Option<String>,
     pub replaces_call_id: Option<String>,
@@ -133,6 +135,7 @@ pub(crate) struct BodySummary {
 
 /// Validates `json` as [`validate_body`] does, then summarizes it with the same scanner (so the
 /// simulator adds no JSON decoder of its own to the wasm).
+#[cfg(feature = "simulator")]
 pub(crate) fn summarize_body(json: &[u8], api_version: ApiVersion) -> Result<BodySummary, Error> {
     validate_body(json, api_version)?;
     let text = utf8(json)?;

@@ -173,4 +173,5 @@ impl TransferRequest {
         serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
     }
 }
+#[cfg(feature = "simulator")]
 pub(crate) use body::{summarize_body, BodySummary};

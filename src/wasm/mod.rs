@@ -195,5 +195,6 @@ pub fn validate_transfer_body_raw(body: &[u8], api_version: &str) -> Result<(), 
 }
 mod auth;
 pub mod notify;
+#[cfg(feature = "simulator")]
 mod simulate;
 mod transport;

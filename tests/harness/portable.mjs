@@ -3,7 +3,7 @@
 //
 // A portable suite is an ES module: `export default function (t) { t.test('name', async (ctx) => {...}) }`
 // with ctx = { pkg, assert, runtime, params }. `pkg` is the graph-call-transfer module loaded through
-// the runtime's own entry point (js/node.js, js/workerd.js, js/browser.js), so each runtime tests the
+// the runtime's own entry point (dist/node.js, dist/workerd.js, dist/browser.js), so each runtime tests the
 // package the way users load it there.
 import { describe, it, before, after } from 'node:test';
 import { createServer } from 'node:http';
@@ -92,7 +92,7 @@ export async function serveRoot(extra = {}) {
 
 const runtimes = {
   async node(suiteFile) {
-    const pkg = await import(pathToFileURL(path.join(ROOT, 'js/node.js')).href);
+    const pkg = await import(pathToFileURL(path.join(ROOT, 'dist/node.js')).href);
     const tests = new Map((await collect(suiteFile)).map((t) => [t.name, t.fn]));
     return {
       run: async (name, params) => {
@@ -111,7 +111,7 @@ const runtimes = {
     const worker = path.join(dir, `${base}.workerd-worker.mjs`);
     await writeFile(runner, runnerSource(rel(runner, suiteFile), rel(runner, path.join(ROOT, 'tests/harness/assert.mjs'))));
     await writeFile(worker, `
-import * as pkg from ${JSON.stringify(rel(worker, path.join(ROOT, 'js/workerd.js')))};
+import * as pkg from ${JSON.stringify(rel(worker, path.join(ROOT, 'dist/workerd.js')))};
 import { runOne } from ${JSON.stringify(rel(worker, runner))};
 export default {
   async fetch(request) {
@@ -145,7 +145,7 @@ export default {
     const runnerPath = '/__portable-runner.mjs';
     const suiteUrl = '/' + path.relative(ROOT, suiteFile).split(path.sep).join('/');
     const html = `<!doctype html><meta charset="utf-8"><title>portable</title><script type="module">
-import * as pkg from '/js/browser.js';
+import * as pkg from '/dist/browser.js';
 import { runOne } from '${runnerPath}';
 window.__run = (name, params) => runOne(pkg, 'chromium', name, params);
 window.__ready = true;

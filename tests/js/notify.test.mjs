@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { runPortable, ROOT } from '../harness/portable.mjs';
-import * as g from '../../js/node.js';
+import * as g from '../../dist/node.js';
 import { makeBatches, referenceParse } from '../../benches/notify-data.mjs';
 
 const dir = `${ROOT}/tests/fixtures/notifications/`;

@@ -14,11 +14,11 @@ function resolveWith(conditions) {
 }
 
 test('exports resolve to the right entry for Node, workerd and browsers', () => {
-  assert.match(resolveWith([]), /\/js\/node\.js$/);
-  assert.match(resolveWith(['workerd']), /\/js\/workerd\.js$/);
-  assert.match(resolveWith(['browser']), /\/js\/(node|browser)\.js$/);
-  assert.equal(pkgJson.exports['.'].browser, './js/browser.js');
-  assert.equal(pkgJson.exports['.'].default, './js/browser.js');
+  assert.match(resolveWith([]), /\/dist\/node\.js$/);
+  assert.match(resolveWith(['workerd']), /\/dist\/workerd\.js$/);
+  assert.match(resolveWith(['browser']), /\/dist\/(node|browser)\.js$/);
+  assert.equal(pkgJson.exports['.'].browser, './dist/browser.js');
+  assert.equal(pkgJson.exports['.'].default, './dist/browser.js');
   assert.equal(pkgJson.exports['.'].types, './js/index.d.ts');
 });
 
@@ -33,6 +33,12 @@ test('every file the package exports or ships exists after the build', () => {
 test('Node 20 loads the package by name, synchronously usable, with no flags', () => {
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', "import { buildTransferRequest, teamsUser } from 'graph-call-transfer'; console.log(buildTransferRequest({ callId: 'c1', transferTarget: teamsUser('u1') }).url)"], { cwd: ROOT, encoding: 'utf8' }).trim();
   assert.equal(out, 'https://graph.microsoft.com/v1.0/communications/calls/c1/transfer');
+});
+
+test('the simulator is its own entry with its own wasm, outside the main one', () => {
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', "const main = await import('graph-call-transfer'); const sim = await import('graph-call-transfer/simulator'); console.log(JSON.stringify(['simulateTransfer' in main, sim.simulateTransfer({ callId: 'c1', body: { transferTarget: { identity: { user: { id: 'u1' } } } } }).status]))"], { cwd: ROOT, encoding: 'utf8' }).trim();
+  assert.deepEqual(JSON.parse(out), [false, 202]);
+  assert.equal(pkgJson.exports['./simulator'].default, './dist/simulator.js');
 });
 
 test('the public type declarations never use `any`', () => {

@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createPublicKey, verify as rsaVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import * as pkg from '../../js/node.js';
+import * as main from '../../dist/node.js';
+import * as simulator from '../../dist/simulator.js';
+
+// The simulator is its own entry (graph-call-transfer/simulator); the rest is the main package.
+const pkg = { ...main, ...simulator };
 import { startPlayground } from '../../www/server.mjs';
 
 const CALL = '341a0500-d4bf-4224-8b19-1581168d328b';
@@ -179,7 +183,7 @@ describe('the playground server', () => {
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type'), /text\/html/);
     assert.match(await page.text(), /<script type="module" src="\/app.js">/);
-    for (const [path, type] of [['/app.js', /javascript/], ['/style.css', /css/], ['/js/browser.js', /javascript/], ['/pkg/graph_call_transfer.js', /javascript/], ['/pkg/graph_call_transfer_bg.wasm', /application\/wasm/]]) {
+    for (const [path, type] of [['/app.js', /javascript/], ['/style.css', /css/], ['/dist/browser.js', /javascript/], ['/pkg/graph_call_transfer.js', /javascript/], ['/pkg/graph_call_transfer_bg.wasm', /application\/wasm/]]) {
       const r = await fetch(`${base}${path}`);
       assert.equal(r.status, 200, path);
       assert.match(r.headers.get('content-type'), type, path);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runPortable } from '../harness/portable.mjs';
 import { startFakeGraph } from '../support/fake-graph.mjs';
-import * as g from '../../js/node.js';
+import * as g from '../../dist/node.js';
 
 let fake;
 await runPortable('tests/portable/transport.mjs', {

@@ -4,7 +4,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
@@ -13,17 +12,7 @@ import { makeSigner, callbackClaims } from '../support/worker-keys.mjs';
 import { startGraph, transferBodies, participantsBody, batchBody, envelope, callItem } from '../support/worker-graph.mjs';
 import { runLoad } from '../support/worker-load.mjs';
 
-// The worker needs APIs from other parts of the package; until they are all exported, the tests
-// that need them are skipped with the reason.
-const pkg = await import(pathToFileURL(path.join(ROOT, 'js/node.js')).href);
-const NEEDED = ['parseNotifications', 'TransferTracker', 'sendTransfer', 'isGraphError', 'isTransportError', 'verifyCallbackToken', 'CallbackKeySet'];
-const missing = NEEDED.filter((name) => !(name in pkg));
-const skip = missing.length > 0 ? `the package does not export ${missing.join(', ')} yet` : false;
-if (skip) console.log(`# worker tests skipped: ${skip}`);
-// The end-to-end tests with the playground's Graph simulator (signed callbacks) need www/server.mjs.
-const PLAYGROUND = path.join(ROOT, 'www/server.mjs');
-const skipSimulator = skip || (!existsSync(PLAYGROUND) || !('simulateTransfer' in pkg) ? 'the playground Graph simulator (www/server.mjs, simulateTransfer) is not in this tree yet' : false);
-if (skipSimulator && !skip) console.log(`# simulator end-to-end tests skipped: ${skipSimulator}`);
+const pkg = await import(pathToFileURL(path.join(ROOT, 'dist/node.js')).href);
 
 const APP_ID = 'bot-app-0f6c';
 const TENANT = 'c6b1d7a4-7e0d-4c5e-9a51-2f7d2c1c0a11';
@@ -81,7 +70,7 @@ function phases(history) {
   return history.map((t) => `${t.from}->${t.to}`);
 }
 
-describe('edge worker in workerd', { skip }, () => {
+describe('edge worker in workerd', () => {
   before(async () => {
     signer = await makeSigner('key-1');
     other = await makeSigner('key-1'); // same kid, other key: a forged token
@@ -96,13 +85,13 @@ describe('edge worker in workerd', { skip }, () => {
     await graph?.close();
   });
 
-  describe('end to end with the Graph simulator and its signed callbacks', { skip: skipSimulator }, () => {
+  describe('end to end with the Graph simulator and its signed callbacks', () => {
     let pg;
     let w;
     const events = [];
 
     before(async () => {
-      const { startPlayground } = await import(pathToFileURL(PLAYGROUND).href);
+      const { startPlayground } = await import(pathToFileURL(path.join(ROOT, 'www/server.mjs')).href);
       pg = await startPlayground({ port: 0, host: '127.0.0.1', stepMs: 15, appId: APP_ID, tenantId: TENANT, seed: 11 });
       const base = pg.url.replace(/\/$/, '');
       w = await startWorker({

@@ -1,6 +1,6 @@
 // Runs worker/src/index.js in workerd through miniflare, the way wrangler would: the worker's
 // compatibility date and Durable Object class come from worker/wrangler.toml, modules resolve from
-// the repository root (the worker imports ../../js/workerd.js, which imports the .wasm as a
+// the repository root (the worker imports ../../dist/workerd.js, which imports the .wasm as a
 // CompiledWasm module), and Durable Object storage persists in a directory under test-output/ so a
 // new Miniflare on the same directory is a restarted worker.
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // Type-level usage of the simulator API (checked by tsc in `npm test`).
-import { simulateTransfer, SIMULATOR_SCENARIOS } from 'graph-call-transfer';
-import type { SimulatedTransfer, SimulatorScenario, ScheduledNotification, SimulatedEvent } from 'graph-call-transfer';
+import { simulateTransfer, SIMULATOR_SCENARIOS } from 'graph-call-transfer/simulator';
+import type { SimulatedTransfer, SimulatorScenario, ScheduledNotification, SimulatedEvent } from 'graph-call-transfer/simulator';
 
 const scenario: SimulatorScenario = SIMULATOR_SCENARIOS[0];
 const sim: SimulatedTransfer = simulateTransfer({

@@ -14,7 +14,7 @@
 // export as an entry point).
 //
 // The package is imported by relative path so the worker runs unbundled in workerd (miniflare
-// with modulesRoot = the repository root); js/workerd.js imports the .wasm as a module, as workerd
+// with modulesRoot = the repository root); dist/workerd.js imports the .wasm as a module, as workerd
 // requires. In a project of your own write `from 'graph-call-transfer'`: bundlers that know the
 // `workerd` export condition (wrangler does) resolve it to the same file. See docs/worker.md.
 import { DurableObject } from 'cloudflare:workers';
@@ -28,7 +28,7 @@ import {
   isGraphCallTransferError,
   verifyCallbackToken,
   CallbackKeySet,
-} from '../../js/workerd.js';
+} from '../../dist/workerd.js';
 
 /** Default body limit for /callback: 1 MiB. */
 const DEFAULT_MAX_BODY_BYTES = 1 << 20;

@@ -1,0 +1,2 @@
+// `graph-call-transfer/simulator`: see js/simulate.d.ts.
+export * from './simulate.js';
