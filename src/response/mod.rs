@@ -734,4 +734,25 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn the_operation_is_the_body_text_serde_would_keep() {
+        for body in [
+            "{\"id\":\"op\"}",
+            " \n\t{ \"status\" : \"running\" , \"x\": [1, {}] }\r\n ",
+            "{\"@odata.type\":\"#microsoft.graph.commsOperation\",\"id\":null}",
+        ] {
+            let raw: &serde_json::value::RawValue = serde_json::from_str(body).unwrap();
+            let summary = summarize_transfer_response(200, [], body.as_bytes(), 0);
+            assert!(summary.accepted, "{body}");
+            assert_eq!(summary.operation, Some(raw.get()));
+        }
+        let not_op = summarize_transfer_response(200, [], b"{\"id\":null,\"value\":[]}", 0);
+        assert!(!not_op.accepted);
+        assert!(
+            summarize_transfer_response(200, [], b"{\"id\":\"a\",\"id\":\"b\"}", 0)
+                .operation
+                .is_none()
+        );
+    }
 }
