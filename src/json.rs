@@ -261,7 +261,7 @@ impl<'a> Value<'a> {
         }
     }
 
-    /// A number that is a non-negative integer within `u64`.
+    /// A number that is a non-negative integer within `u64` (not `-0`, as in `serde_json`).
     pub(crate) fn as_u64(&self) -> Option<u64> {
         match self {
             Value::Number(n) => parse_u64(n.as_bytes()),
@@ -496,6 +496,9 @@ mod tests {
         assert_eq!(n("-9223372036854775808").as_i64(), Some(i64::MIN));
         assert_eq!(n("9223372036854775808").as_i64(), None);
         assert_eq!(n("-0").as_i64(), Some(0));
+        assert_eq!(n("-0").as_u64(), None);
+        assert_eq!(serde_json::from_str::<u64>("-0").ok(), None);
+        assert_eq!(n("-1").as_u64(), None);
         for t in [
             "0",
             "1",

@@ -147,7 +147,7 @@ impl CallbackAuthPolicy {
         };
         let mut options = CallbackAuthOptions::default();
         for (name, value) in map.members() {
-            if *value == Json::Null {
+            if matches!(value, Json::Null) {
                 continue;
             }
             match name {

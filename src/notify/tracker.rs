@@ -368,7 +368,10 @@ impl TransferTracker {
         now: u64,
     ) -> Option<Transition> {
         if let Some(mid) = message_id {
-            let key = format!("{mid}#{}", n.index);
+            let mut key = String::with_capacity(mid.len() + 4);
+            key.push_str(mid);
+            key.push('#');
+            crate::json::push_u64(&mut key, n.index as u64);
             if self.seen.set.contains_key(&key) {
                 if let Some(t) = self.find_mut(n) {
                     t.duplicates += 1;
