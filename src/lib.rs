@@ -10,6 +10,7 @@
 
 pub mod auth;
 pub mod error;
+mod json;
 pub mod model;
 pub mod notify;
 pub mod request;

@@ -48,12 +48,12 @@ impl Claims {
             |name: &str, path: &str| json::number(&map, name).map_err(|why| malformed(path, why));
         let aud = match map.get("aud") {
             None | Some(Json::Null) => None,
-            Some(Json::String(one)) => Some(Audience::One(one.clone())),
+            Some(Json::String(one)) => Some(Audience::One(one.as_ref().to_owned())),
             Some(Json::Array(many)) => {
                 let mut all = Vec::with_capacity(many.len());
                 for item in many {
                     match item {
-                        Json::String(s) => all.push(s.clone()),
+                        Json::String(s) => all.push(s.as_ref().to_owned()),
                         _ => {
                             return Err(malformed(
                                 "payload.aud",

@@ -95,7 +95,7 @@ pub fn read_jwks(json: &[u8]) -> Result<Vec<JwkEntry>, AuthError> {
     Ok(usable)
 }
 
-fn check_key(key: &json::Object) -> Result<(&str, &str), String> {
+fn check_key<'a>(key: &'a json::Object<'_>) -> Result<(&'a str, &'a str), String> {
     let member = |name: &str| json::string(key, name).map_err(|why| format!("{name}: {why}"));
     match member("kty")? {
         Some("RSA") => {}

@@ -139,23 +139,15 @@ impl CallbackAuthPolicy {
     /// [`ErrorKind::EmptyValue`] for an empty `issuers` list, and [`ErrorKind::OutOfRange`] for
     /// `clockSkewSeconds`.
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        // Read through serde_json::Value rather than the derived deserializer: the same errors,
-        // less wasm.
-        let map = match serde_json::from_slice::<Json>(json) {
+        // Read through the crate's small JSON reader rather than a derived deserializer.
+        let map = match super::json::parse(json) {
             Ok(Json::Object(map)) => map,
             Ok(_) => return Err(wrong_type("", "an object")),
-            Err(e) => {
-                return Err(Error::new(
-                    ErrorKind::InvalidJson {
-                        detail: e.to_string(),
-                    },
-                    "",
-                ))
-            }
+            Err(detail) => return Err(Error::new(ErrorKind::InvalidJson { detail }, "")),
         };
         let mut options = CallbackAuthOptions::default();
         for (name, value) in map.members() {
-            if *value == Json::Null {
+            if matches!(value, Json::Null) {
                 continue;
             }
             match name {
@@ -164,8 +156,8 @@ impl CallbackAuthPolicy {
                 "cloud" => options.cloud = Some(string(value, name)?),
                 "allowedTenants" => options.allowed_tenants = Some(strings(value, name)?),
                 "clockSkewSeconds" => {
-                    let seconds = match value {
-                        Json::Number(n) if *n >= 0.0 && n.fract() == 0.0 => *n,
+                    let seconds = match value.as_f64() {
+                        Some(n) if n >= 0.0 && n.fract() == 0.0 => n,
                         _ => return Err(wrong_type(name, "a whole number of seconds")),
                     };
                     options.clock_skew_seconds = Some(if seconds > f64::from(u32::MAX) {

@@ -34,7 +34,7 @@ use crate::model::open_enum::open_enum;
 use crate::model::OperationStatus;
 
 pub mod raw;
-mod scan;
+pub(crate) mod scan;
 pub mod tracker;
 
 pub use raw::ItemError;

@@ -26,12 +26,21 @@
 //! # Ok::<(), graph_call_transfer::Error>(())
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
 use super::{CallState, ChangeType, Notification, NotificationResult, TransferEvent};
 use crate::error::{Error, ErrorKind};
+
+mod keyed;
+mod state;
+
+use keyed::Keyed;
+#[cfg(target_arch = "wasm32")]
+pub(crate) use state::{
+    read_options, read_result_info, write_transfer, write_transition, write_transitions,
+};
 
 /// The phase of a tracked transfer.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -198,12 +207,15 @@ struct Early {
 #[serde(from = "VecDeque<String>", into = "VecDeque<String>")]
 struct Seen {
     order: VecDeque<String>,
-    set: BTreeSet<String>,
+    set: Keyed<()>,
 }
 
 impl From<VecDeque<String>> for Seen {
     fn from(order: VecDeque<String>) -> Self {
-        let set = order.iter().cloned().collect();
+        let mut set = Keyed::default();
+        for id in &order {
+            set.insert(id.clone(), ());
+        }
         Self { order, set }
     }
 }
@@ -221,11 +233,11 @@ pub struct TransferTracker {
     #[serde(default)]
     options: TrackerOptions,
     #[serde(default)]
-    transfers: BTreeMap<String, TrackedTransfer>,
+    transfers: Keyed<Box<TrackedTransfer>>,
     #[serde(default)]
     seen: Seen,
     #[serde(default)]
-    early: BTreeMap<String, Vec<Early>>,
+    early: Keyed<Vec<Early>>,
     #[serde(default)]
     early_order: VecDeque<String>,
 }
@@ -301,7 +313,7 @@ impl TransferTracker {
         }
         self.transfers.insert(
             call_id.to_owned(),
-            TrackedTransfer {
+            Box::new(TrackedTransfer {
                 call_id: call_id.to_owned(),
                 client_context: client_context.map(str::to_owned),
                 phase: TransferPhase::Requested,
@@ -316,7 +328,7 @@ impl TransferTracker {
                 duplicates: 0,
                 late: 0,
                 history,
-            },
+            }),
         );
         let mut out = Vec::new();
         let mut early = self.early.remove(call_id).unwrap_or_default();
@@ -356,8 +368,11 @@ impl TransferTracker {
         now: u64,
     ) -> Option<Transition> {
         if let Some(mid) = message_id {
-            let key = format!("{mid}#{}", n.index);
-            if self.seen.set.contains(&key) {
+            let mut key = String::with_capacity(mid.len() + 4);
+            key.push_str(mid);
+            key.push('#');
+            crate::json::push_u64(&mut key, n.index as u64);
+            if self.seen.set.contains_key(&key) {
                 if let Some(t) = self.find_mut(n) {
                     t.duplicates += 1;
                 }
@@ -415,65 +430,55 @@ impl TransferTracker {
 
     /// Everything known about the transfer of `call_id`.
     pub fn get(&self, call_id: &str) -> Option<&TrackedTransfer> {
-        self.transfers.get(call_id)
+        self.transfers.get(call_id).map(|t| &**t)
     }
 
     /// All tracked transfers, ordered by call id.
     pub fn transfers(&self) -> impl Iterator<Item = &TrackedTransfer> {
-        self.transfers.values()
+        self.transfers.values().map(|t| &**t)
     }
 
     /// Stops tracking `call_id`; returns what was known.
     pub fn remove(&mut self, call_id: &str) -> Option<TrackedTransfer> {
-        self.transfers.remove(call_id)
+        self.transfers.remove(call_id).map(|t| *t)
     }
 
     /// Serializes the whole state as JSON.
     ///
     /// # Errors
     ///
-    /// None in practice (every field is JSON-representable); a serializer error is passed on.
+    /// Never: every field is JSON-representable (the `Result` is kept for compatibility). The
+    /// text is exactly what `serde_json::to_string` writes for the tracker.
     pub fn to_json(&self) -> Result<String, Error> {
-        serde_json::to_string(self).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidType {
-                    detail: e.to_string(),
-                },
-                "",
-            )
-        })
+        let mut out = String::with_capacity(256);
+        state::write_tracker(self, &mut out);
+        Ok(out)
     }
 
-    /// Restores a state written by [`to_json`](Self::to_json).
+    /// Restores a state written by [`to_json`](Self::to_json) (or by serializing the tracker
+    /// with serde).
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidJson`] or [`ErrorKind::InvalidType`]; the reason gives the line and
-    /// column of the bad value.
+    /// [`ErrorKind::InvalidJson`] for bad JSON syntax (the reason gives the line and column),
+    /// [`ErrorKind::InvalidType`] for a value of the wrong type or a repeated field and
+    /// [`ErrorKind::MissingField`] for a missing one, with the JSON path of the value (such as
+    /// `transfers.341a.history[0].to`).
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        // Plain serde_json rather than serde_path_to_error: the path tracking would double the
-        // size of this (rarely hot, never user-facing) decoder in the wasm. The reason still
-        // says where (line and column).
-        serde_json::from_slice(json).map_err(|e| {
-            let detail = e.to_string();
-            let kind = match e.classify() {
-                serde_json::error::Category::Data => ErrorKind::InvalidType { detail },
-                _ => ErrorKind::InvalidJson { detail },
-            };
-            Error::new(kind, "")
-        })
+        state::read_tracker(json)
     }
 
     fn find_mut(&mut self, n: &Notification<'_>) -> Option<&mut TrackedTransfer> {
         if let Some(id) = n.call_id.as_deref() {
             if self.transfers.contains_key(id) {
-                return self.transfers.get_mut(id);
+                return self.transfers.get_mut(id).map(|t| &mut **t);
             }
         }
         let ctx = n.client_context.as_deref()?;
         self.transfers
             .values_mut()
             .find(|t| t.client_context.as_deref() == Some(ctx))
+            .map(|t| &mut **t)
     }
 
     fn remember(&mut self, key: String) {
@@ -485,7 +490,7 @@ impl TransferTracker {
                 self.seen.set.remove(&old);
             }
         }
-        self.seen.set.insert(key.clone());
+        self.seen.set.insert(key.clone(), ());
         self.seen.order.push_back(key);
     }
 
@@ -508,7 +513,7 @@ impl TransferTracker {
             }
             self.early_order.push_back(key.clone());
         }
-        let list = self.early.entry(key).or_default();
+        let list = self.early.get_or_insert_with(key, Vec::new);
         if list.len() >= self.options.max_early_per_call {
             list.remove(0);
         }

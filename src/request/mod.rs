@@ -15,7 +15,7 @@ mod reference;
 #[cfg(test)]
 mod scan_tests;
 pub mod validate;
-mod view;
+pub(crate) mod view;
 
 use serde::Serialize;
 

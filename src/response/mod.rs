@@ -23,8 +23,7 @@ mod http_date;
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use http_date::{parse_http_date, parse_retry_after, RETRY_AFTER_MAX_SECS};
@@ -135,7 +134,7 @@ where
             status,
             operation: summary
                 .operation
-                .and_then(|raw| serde_json::from_str(raw.get()).ok()),
+                .and_then(|raw| serde_json::from_str(raw).ok()),
             request_id: owned(summary.request_id),
             client_request_id: owned(summary.client_request_id),
         });
@@ -150,7 +149,7 @@ where
         retry_after_ms: summary.retry_after_ms,
         inner_error: summary
             .inner_error
-            .and_then(|raw| serde_json::from_str(raw.get()).ok()),
+            .and_then(|raw| serde_json::from_str(raw).ok()),
     })
 }
 
@@ -178,10 +177,11 @@ pub struct ResponseSummary<'a> {
     pub date: Option<Cow<'a, str>>,
     /// For an error, as in [`GraphError::retry_after_ms`].
     pub retry_after_ms: Option<u64>,
-    /// For an error, the `innerError` (or `innererror`) object, verbatim.
-    pub inner_error: Option<&'a RawValue>,
-    /// When accepted with a commsOperation body: the body, verbatim.
-    pub operation: Option<&'a RawValue>,
+    /// For an error, the `innerError` (or `innererror`) object: its JSON text, verbatim.
+    pub inner_error: Option<&'a str>,
+    /// When accepted with a commsOperation body: the body's JSON text, verbatim (without the
+    /// whitespace around it).
+    pub operation: Option<&'a str>,
 }
 
 impl ResponseSummary<'_> {
@@ -205,7 +205,7 @@ impl ResponseSummary<'_> {
         } else {
             "{\"accepted\":false,\"status\":"
         });
-        out.push_str(&self.status.to_string());
+        crate::json::push_u64(&mut out, u64::from(self.status));
         let strings = [
             ("code", Some(&self.code).filter(|c| !c.is_empty())),
             ("message", Some(&self.message).filter(|m| !m.is_empty())),
@@ -216,13 +216,12 @@ impl ResponseSummary<'_> {
         for (name, value) in strings {
             if let Some(value) = value {
                 push_key(&mut out, name);
-                // Serializing a `&str` cannot fail.
-                out.push_str(&serde_json::to_string(value.as_ref()).unwrap_or_default());
+                crate::json::push_json_string(&mut out, value);
             }
         }
         if let Some(ms) = self.retry_after_ms {
             push_key(&mut out, "retryAfterMs");
-            out.push_str(&ms.to_string());
+            crate::json::push_u64(&mut out, ms);
         }
         for (name, raw) in [
             ("innerError", self.inner_error),
@@ -230,7 +229,7 @@ impl ResponseSummary<'_> {
         ] {
             if let Some(raw) = raw {
                 push_key(&mut out, name);
-                out.push_str(raw.get());
+                out.push_str(raw);
             }
         }
         out.push('}');
@@ -305,15 +304,15 @@ where
     );
     match std::str::from_utf8(body).ok().and_then(members) {
         Some(top) => match top.error {
-            Some(error) => match members(error.get()) {
+            Some(error) => match members(error) {
                 Some(error) => {
                     summary.code = text(error.code).unwrap_or_default();
                     summary.message = text(error.message).unwrap_or_default();
                     summary.inner_error = [error.inner_error, error.inner_error_lowercase]
                         .into_iter()
                         .flatten()
-                        .find(|raw| raw.get().starts_with('{'));
-                    if let Some(inner) = summary.inner_error.and_then(|raw| members(raw.get())) {
+                        .find(|raw| raw.starts_with('{'));
+                    if let Some(inner) = summary.inner_error.and_then(members) {
                         summary.request_id = text(inner.request_id);
                         summary.client_request_id = text(inner.client_request_id);
                         summary.date = text(inner.date);
@@ -346,50 +345,62 @@ where
 }
 
 /// The members this module reads, at any level of a body (the top level, `error`, `innerError`,
-/// an operation). One struct for all levels keeps a single decoder in the wasm. Members are kept
-/// raw and read leniently, so one of an unexpected type is ignored instead of losing the rest.
-#[derive(Deserialize)]
+/// an operation), as raw JSON text. Members are kept raw and read leniently, so one of an
+/// unexpected type is ignored instead of losing the rest.
+#[derive(Default)]
 struct Members<'a> {
-    #[serde(borrow, default)]
-    error: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    code: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    message: Option<&'a RawValue>,
-    #[serde(borrow, default, rename = "innerError")]
-    inner_error: Option<&'a RawValue>,
-    #[serde(borrow, default, rename = "innererror")]
-    inner_error_lowercase: Option<&'a RawValue>,
-    #[serde(borrow, default, rename = "request-id")]
-    request_id: Option<&'a RawValue>,
-    #[serde(borrow, default, rename = "client-request-id")]
-    client_request_id: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    date: Option<&'a RawValue>,
-    #[serde(borrow, default, rename = "@odata.type")]
-    odata_type: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    id: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    status: Option<&'a RawValue>,
+    error: Option<&'a str>,
+    code: Option<&'a str>,
+    message: Option<&'a str>,
+    inner_error: Option<&'a str>,
+    inner_error_lowercase: Option<&'a str>,
+    request_id: Option<&'a str>,
+    client_request_id: Option<&'a str>,
+    date: Option<&'a str>,
+    odata_type: Option<&'a str>,
+    id: Option<&'a str>,
+    status: Option<&'a str>,
 }
 
-/// Decodes `json` when it is a JSON object (`from_str`, like the crate's other decoders: a second
-/// reader type would duplicate the JSON decoder in the wasm).
+/// Reads `json` when it is one JSON object. A repeated known member makes it unreadable (as
+/// the serde derive it replaces did).
 fn members(json: &str) -> Option<Members<'_>> {
-    if !json.trim_start().starts_with('{') {
-        return None;
-    }
-    serde_json::from_str(json).ok()
+    let mut m = Members::default();
+    let mut seen = 0u16;
+    let ok = crate::json::raw_members(json, |key, raw| {
+        let (bit, slot) = match key {
+            "error" => (0, &mut m.error),
+            "code" => (1, &mut m.code),
+            "message" => (2, &mut m.message),
+            "innerError" => (3, &mut m.inner_error),
+            "innererror" => (4, &mut m.inner_error_lowercase),
+            "request-id" => (5, &mut m.request_id),
+            "client-request-id" => (6, &mut m.client_request_id),
+            "date" => (7, &mut m.date),
+            "@odata.type" => (8, &mut m.odata_type),
+            "id" => (9, &mut m.id),
+            "status" => (10, &mut m.status),
+            _ => return true,
+        };
+        // `null` is an absent member, as with `Option` fields.
+        *slot = Some(raw).filter(|raw| *raw != "null");
+        let first = seen & 1 << bit == 0;
+        seen |= 1 << bit;
+        first
+    });
+    ok.then_some(m)
 }
 
 /// A raw JSON string as text (borrowed when it has no escapes); `None` for other JSON values and
 /// for blank strings.
-fn text(raw: Option<&RawValue>) -> Option<Cow<'_, str>> {
-    let json = raw?.get();
+fn text(raw: Option<&str>) -> Option<Cow<'_, str>> {
+    let json = raw?;
     let inner = json.strip_prefix('"')?.strip_suffix('"')?;
     let value = if inner.contains('\\') {
-        Cow::Owned(serde_json::from_str::<String>(json).ok()?)
+        match crate::json::parse(json.as_bytes()).ok()? {
+            crate::json::Value::String(s) => Cow::Owned(s.into_owned()),
+            _ => return None,
+        }
     } else {
         Cow::Borrowed(inner)
     };
@@ -412,22 +423,24 @@ pub fn is_comms_operation(body: &[u8]) -> bool {
 }
 
 /// The body as raw JSON, when it is a commsOperation.
-fn comms_operation(body: &[u8]) -> Option<&RawValue> {
+fn comms_operation(body: &[u8]) -> Option<&str> {
     let json = std::str::from_utf8(body).ok()?;
     let probe = members(json)?;
-    let present = |v: Option<&RawValue>| v.is_some_and(|raw| raw.get() != "null");
+    let present = |v: Option<&str>| v.is_some();
     let typed = text(probe.odata_type).is_some_and(|t| t.ends_with("commsOperation"));
     if !(typed || present(probe.id) || present(probe.status)) {
         return None;
     }
-    serde_json::from_str(json).ok()
+    // `members` read the whole body as one object: it is the value without its surrounding
+    // JSON whitespace.
+    Some(json.trim_matches([' ', '\t', '\n', '\r']))
 }
 
 fn described(status: u16, what: &str) -> String {
     let reason = reason_phrase(status);
     let mut out = String::with_capacity(32 + what.len());
     out.push_str("HTTP ");
-    out.push_str(&status.to_string());
+    crate::json::push_u64(&mut out, u64::from(status));
     if !reason.is_empty() {
         out.push(' ');
         out.push_str(reason);
@@ -503,7 +516,7 @@ pub fn status_code_name(status: u16) -> String {
     let reason = reason_phrase(status);
     if reason.is_empty() {
         let mut out = String::from("http");
-        out.push_str(&status.to_string());
+        crate::json::push_u64(&mut out, u64::from(status));
         return out;
     }
     let mut out = String::with_capacity(reason.len());
@@ -546,5 +559,200 @@ mod tests {
         let described = body_description(long.as_bytes());
         assert!(described.ends_with(" ..."));
         assert!(described.len() < BODY_EXCERPT_MAX_CHARS + 30);
+    }
+
+    /// The serde-derived reader the hand-written `members` replaced, kept as the oracle.
+    mod oracle {
+        use serde::Deserialize;
+        use serde_json::value::RawValue;
+
+        #[derive(Deserialize)]
+        pub(super) struct Members<'a> {
+            #[serde(borrow, default)]
+            pub error: Option<&'a RawValue>,
+            #[serde(borrow, default)]
+            pub code: Option<&'a RawValue>,
+            #[serde(borrow, default)]
+            pub message: Option<&'a RawValue>,
+            #[serde(borrow, default, rename = "innerError")]
+            pub inner_error: Option<&'a RawValue>,
+            #[serde(borrow, default, rename = "innererror")]
+            pub inner_error_lowercase: Option<&'a RawValue>,
+            #[serde(borrow, default, rename = "request-id")]
+            pub request_id: Option<&'a RawValue>,
+            #[serde(borrow, default, rename = "client-request-id")]
+            pub client_request_id: Option<&'a RawValue>,
+            #[serde(borrow, default)]
+            pub date: Option<&'a RawValue>,
+            #[serde(borrow, default, rename = "@odata.type")]
+            pub odata_type: Option<&'a RawValue>,
+            #[serde(borrow, default)]
+            pub id: Option<&'a RawValue>,
+            #[serde(borrow, default)]
+            pub status: Option<&'a RawValue>,
+        }
+
+        pub(super) fn members(json: &str) -> Option<Vec<Option<&str>>> {
+            if !json.trim_start().starts_with('{') {
+                return None;
+            }
+            let m: Members<'_> = serde_json::from_str(json).ok()?;
+            Some(
+                [
+                    m.error,
+                    m.code,
+                    m.message,
+                    m.inner_error,
+                    m.inner_error_lowercase,
+                    m.request_id,
+                    m.client_request_id,
+                    m.date,
+                    m.odata_type,
+                    m.id,
+                    m.status,
+                ]
+                .into_iter()
+                .map(|raw| raw.map(RawValue::get))
+                .collect(),
+            )
+        }
+
+        pub(super) fn text(json: &str) -> Option<String> {
+            serde_json::from_str::<String>(json).ok()
+        }
+    }
+
+    fn ours(json: &str) -> Option<Vec<Option<&str>>> {
+        let m = members(json)?;
+        Some(vec![
+            m.error,
+            m.code,
+            m.message,
+            m.inner_error,
+            m.inner_error_lowercase,
+            m.request_id,
+            m.client_request_id,
+            m.date,
+            m.odata_type,
+            m.id,
+            m.status,
+        ])
+    }
+
+    use proptest::prelude::*;
+
+    fn key() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "\"error\"",
+            "\"code\"",
+            "\"message\"",
+            "\"innerError\"",
+            "\"innererror\"",
+            "\"request-id\"",
+            "\"client-request-id\"",
+            "\"date\"",
+            "\"@odata.type\"",
+            "\"id\"",
+            "\"status\"",
+            "\"co\\u0064e\"",
+            "\"other\"",
+            "\"\"",
+        ])
+    }
+
+    fn scalar() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "null",
+            "true",
+            "1",
+            "-2.5e3",
+            "\"x\"",
+            "\"  \"",
+            "\"a\\nb\"",
+            "\"\\ud800\"",
+            "\"\\ud83d\\ude00\"",
+            "\"é\"",
+            "[]",
+            "{}",
+            "[1,{\"code\":\"c\"}]",
+            "{\"request-id\":\"r\",\"date\":null}",
+        ])
+    }
+
+    fn object() -> impl Strategy<Value = String> {
+        let member = (
+            key(),
+            prop_oneof![
+                scalar().prop_map(str::to_owned),
+                "[a-z ]{0,6}".prop_map(|s| format!("{s:?}"))
+            ],
+        );
+        (
+            proptest::collection::vec(member, 0..6),
+            any::<bool>(),
+            proptest::collection::vec((key(), scalar()), 0..3),
+        )
+            .prop_map(|(members, pretty, inner)| {
+                let sep = if pretty { ",\n  " } else { "," };
+                let mut out: Vec<String> =
+                    members.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+                if !inner.is_empty() {
+                    let inner: Vec<String> =
+                        inner.iter().map(|(k, v)| format!("{k} : {v}")).collect();
+                    out.push(format!("\"error\":{{{}}}", inner.join(",")));
+                }
+                format!(" {{{}}} ", out.join(sep))
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn members_agree_with_the_serde_reader(
+            json in object(),
+            at in any::<prop::sample::Index>(),
+            edit in 0usize..5,
+            byte in prop::sample::select(vec![b'"', b'{', b'}', b',', b':', b' ', b'\\', b'x', b'1']),
+        ) {
+            let mut bytes = json.into_bytes();
+            let i = at.index(bytes.len());
+            match edit {
+                0 => {}
+                1 => { bytes.remove(i); }
+                2 => bytes.insert(i, byte),
+                3 => bytes[i] = byte,
+                _ => bytes.truncate(i),
+            }
+            let Ok(text) = std::str::from_utf8(&bytes) else { return Ok(()) };
+            prop_assert_eq!(ours(text), oracle::members(text), "{}", text);
+            if let Some(list) = ours(text) {
+                for raw in list.into_iter().flatten() {
+                    let want = oracle::text(raw).filter(|s| !s.trim().is_empty());
+                    prop_assert_eq!(super::text(Some(raw)).map(Cow::into_owned), want);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_operation_is_the_body_text_serde_would_keep() {
+        for body in [
+            "{\"id\":\"op\"}",
+            " \n\t{ \"status\" : \"running\" , \"x\": [1, {}] }\r\n ",
+            "{\"@odata.type\":\"#microsoft.graph.commsOperation\",\"id\":null}",
+        ] {
+            let raw: &serde_json::value::RawValue = serde_json::from_str(body).unwrap();
+            let summary = summarize_transfer_response(200, [], body.as_bytes(), 0);
+            assert!(summary.accepted, "{body}");
+            assert_eq!(summary.operation, Some(raw.get()));
+        }
+        let not_op = summarize_transfer_response(200, [], b"{\"id\":null,\"value\":[]}", 0);
+        assert!(!not_op.accepted);
+        assert!(
+            summarize_transfer_response(200, [], b"{\"id\":\"a\",\"id\":\"b\"}", 0)
+                .operation
+                .is_none()
+        );
     }
 }

@@ -11,9 +11,12 @@ use wasm_bindgen::prelude::*;
 use crate::error::{Error, ErrorKind};
 use crate::model::OperationStatus;
 use crate::notify::raw::{parse_into, EntrySink, ItemError, RawCode, RawEntry, TextRef};
+use crate::notify::tracker::{
+    read_options, read_result_info, write_transfer, write_transition, write_transitions,
+};
 use crate::notify::{
     CallState, ChangeType, Notification, NotificationResult, ParseLimits, ResourceKind,
-    TrackerOptions, TransferEvent, TransferPhase, TransferTracker, Transition,
+    TransferEvent, TransferPhase, TransferTracker, Transition,
 };
 
 use super::to_js_error;
@@ -234,18 +237,23 @@ fn write_entry(out: &mut Vec<u32>, e: &RawEntry) {
 #[wasm_bindgen(js_name = notifyTakeErrors)]
 pub fn notify_take_errors() -> String {
     let errors = LAST_ERRORS.with(|cell| std::mem::take(&mut *cell.borrow_mut()));
-    let list: Vec<(usize, &str, &str, String)> = errors
-        .iter()
-        .map(|e| {
-            (
-                e.index,
-                e.error.kind_name(),
-                e.error.path(),
-                e.error.reason(),
-            )
-        })
-        .collect();
-    serde_json::to_string(&list).unwrap_or_else(|_| String::from("[]"))
+    let mut out = String::from("[");
+    for (i, e) in errors.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        crate::json::push_u64(&mut out, e.index as u64);
+        out.push(',');
+        crate::json::push_json_string(&mut out, e.error.kind_name());
+        out.push(',');
+        crate::json::push_json_string(&mut out, e.error.path());
+        out.push(',');
+        crate::json::push_json_string(&mut out, &e.error.reason());
+        out.push(']');
+    }
+    out.push(']');
+    out
 }
 
 /// The names behind the table's small integers, one group per line, comma-separated:
@@ -280,21 +288,15 @@ fn time(now: f64) -> Result<u64, JsValue> {
     }
 }
 
-fn json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| String::from("null"))
+/// Transitions as a JSON array.
+fn transitions_json(list: &[Transition]) -> String {
+    let mut out = String::with_capacity(16 + 160 * list.len());
+    write_transitions(list, &mut out);
+    out
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, JsValue> {
-    // Plain serde_json (no path tracking): the JavaScript wrapper validates options itself,
-    // and path tracking would add its own copy of every decoder to the wasm.
-    serde_json::from_slice(bytes).map_err(|e| {
-        to_js_error(&Error::new(
-            ErrorKind::InvalidType {
-                detail: e.to_string(),
-            },
-            "",
-        ))
-    })
+fn typed(e: Error) -> JsValue {
+    to_js_error(&e)
 }
 
 thread_local! {
@@ -346,7 +348,7 @@ fn with_tracker<T>(
 /// its handle.
 #[wasm_bindgen(js_name = trackerNew)]
 pub fn tracker_new(options_json: &[u8]) -> Result<u32, JsValue> {
-    let options: TrackerOptions = from_json(options_json)?;
+    let options = read_options(options_json).map_err(typed)?;
     Ok(new_handle(TransferTracker::new(options)))
 }
 
@@ -390,7 +392,7 @@ pub fn tracker_register(
         let out = t
             .register(call_id, client_context.as_deref(), now)
             .map_err(|e| to_js_error(&e))?;
-        Ok(json(&out))
+        Ok(transitions_json(&out))
     })
 }
 
@@ -414,7 +416,7 @@ pub fn tracker_observe(
 ) -> Result<Option<String>, JsValue> {
     let now = time(now)?;
     let result_info: Option<NotificationResult<'static>> = match result_json {
-        Some(text) => Some(from_json(text.as_bytes())?),
+        Some(text) => Some(read_result_info(text.as_bytes()).map_err(typed)?),
         None => None,
     };
     let n = Notification {
@@ -437,8 +439,11 @@ pub fn tracker_observe(
         resource_data: None,
     };
     with_tracker(handle, |t| {
-        Ok(t.observe(&n, message_id.as_deref(), now)
-            .map(|tr| json(&tr)))
+        Ok(t.observe(&n, message_id.as_deref(), now).map(|tr| {
+            let mut out = String::with_capacity(160);
+            write_transition(&tr, &mut out);
+            out
+        }))
     })
 }
 
@@ -465,7 +470,13 @@ pub fn tracker_observe_input(
                 .iter()
                 .filter_map(|n| t.observe(n, message_id.as_deref(), now))
                 .collect();
-            Ok(json(&(out, batch.errors.len())))
+            let mut text = String::with_capacity(24 + 160 * out.len());
+            text.push('[');
+            write_transitions(&out, &mut text);
+            text.push(',');
+            crate::json::push_u64(&mut text, batch.errors.len() as u64);
+            text.push(']');
+            Ok(text)
         })
     })
 }
@@ -474,7 +485,7 @@ pub fn tracker_observe_input(
 #[wasm_bindgen(js_name = trackerTick)]
 pub fn tracker_tick(handle: u32, now: f64) -> Result<String, JsValue> {
     let now = time(now)?;
-    with_tracker(handle, |t| Ok(json(&t.tick(now))))
+    with_tracker(handle, |t| Ok(transitions_json(&t.tick(now))))
 }
 
 /// The phase name of `call_id`'s transfer.
@@ -488,13 +499,29 @@ pub fn tracker_phase(handle: u32, call_id: &str) -> Result<Option<String>, JsVal
 /// Everything known about `call_id`'s transfer, as JSON.
 #[wasm_bindgen(js_name = trackerGet)]
 pub fn tracker_get(handle: u32, call_id: &str) -> Result<Option<String>, JsValue> {
-    with_tracker(handle, |t| Ok(t.get(call_id).map(json)))
+    with_tracker(handle, |t| {
+        Ok(t.get(call_id).map(|tr| {
+            let mut out = String::with_capacity(512);
+            write_transfer(tr, &mut out);
+            out
+        }))
+    })
 }
 
 /// Every tracked transfer, as a JSON array.
 #[wasm_bindgen(js_name = trackerList)]
 pub fn tracker_list(handle: u32) -> Result<String, JsValue> {
-    with_tracker(handle, |t| Ok(json(&t.transfers().collect::<Vec<_>>())))
+    with_tracker(handle, |t| {
+        let mut out = String::from("[");
+        for (i, tr) in t.transfers().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_transfer(tr, &mut out);
+        }
+        out.push(']');
+        Ok(out)
+    })
 }
 
 /// Stops tracking `call_id`; whether it was tracked.

@@ -1,0 +1,892 @@
+//! The tracker's JSON: written and read by hand (no serde in the wasm), in exactly the format the
+//! serde derives on these types define (`serde_json::to_string` output, byte for byte), so that
+//! states saved by either load with the other. `#[cfg(test)]` proptests check both directions.
+//!
+//! Reading follows the derives' rules: unknown members are ignored, a repeated member of a
+//! struct is an error (of a map: the last wins), `null` is `None` for optional fields, missing
+//! non-optional fields are errors (except in `TrackerOptions` and the tracker itself, whose
+//! fields default). Unlike serde, errors carry the JSON path of the bad value
+//! (`transfers.341a.history[2].to`), and structs are not accepted as arrays.
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+
+use super::{
+    Early, Seen, TrackedTransfer, TrackerOptions, TransferPhase, TransferTracker, Transition,
+};
+use crate::error::{Error, ErrorKind};
+use crate::json::{self, push_i64, push_json_string, push_key, push_opt_str, push_u64, Value};
+use crate::notify::{CallState, ChangeType, NotificationResult, ResultCode, TransferEvent};
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+pub(super) fn write_tracker(t: &TransferTracker, out: &mut String) {
+    out.push_str("{\"options\":");
+    write_options(&t.options, out);
+    out.push_str(",\"transfers\":{");
+    for (i, (k, v)) in t.transfers.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_string(out, k);
+        out.push(':');
+        write_transfer(v, out);
+    }
+    out.push_str("},\"seen\":");
+    write_strings(t.seen.order.iter(), out);
+    out.push_str(",\"early\":{");
+    for (i, (k, list)) in t.early.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_string(out, k);
+        out.push_str(":[");
+        for (j, e) in list.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            write_early(e, out);
+        }
+        out.push(']');
+    }
+    out.push_str("},\"earlyOrder\":");
+    write_strings(t.early_order.iter(), out);
+    out.push('}');
+}
+
+fn write_options(o: &TrackerOptions, out: &mut String) {
+    out.push('{');
+    push_key(out, "stallAfterMs", true);
+    push_u64(out, o.stall_after_ms);
+    push_key(out, "maxMessageIds", false);
+    push_u64(out, o.max_message_ids as u64);
+    push_key(out, "maxEarlyPerCall", false);
+    push_u64(out, o.max_early_per_call as u64);
+    push_key(out, "maxEarlyCalls", false);
+    push_u64(out, o.max_early_calls as u64);
+    out.push('}');
+}
+
+fn write_strings<'s>(items: impl Iterator<Item = &'s String>, out: &mut String) {
+    out.push('[');
+    for (i, s) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_string(out, s);
+    }
+    out.push(']');
+}
+
+fn write_phase(p: TransferPhase, out: &mut String) {
+    push_json_string(out, p.as_str());
+}
+
+fn push_opt<T>(out: &mut String, v: Option<T>, f: impl FnOnce(T, &mut String)) {
+    match v {
+        Some(v) => f(v, out),
+        None => out.push_str("null"),
+    }
+}
+
+/// One tracked transfer as JSON (what `trackerGet` returns).
+pub(crate) fn write_transfer(t: &TrackedTransfer, out: &mut String) {
+    out.push('{');
+    push_key(out, "callId", true);
+    push_json_string(out, &t.call_id);
+    push_key(out, "clientContext", false);
+    push_opt_str(out, t.client_context.as_deref());
+    push_key(out, "phase", false);
+    write_phase(t.phase, out);
+    push_key(out, "progress", false);
+    write_phase(t.progress, out);
+    push_key(out, "registeredAt", false);
+    push_u64(out, t.registered_at);
+    push_key(out, "lastProgressAt", false);
+    push_u64(out, t.last_progress_at);
+    push_key(out, "resultInfo", false);
+    push_opt(out, t.result_info.as_ref(), write_result);
+    push_key(out, "lastState", false);
+    push_opt_str(out, t.last_state.as_ref().map(CallState::as_str));
+    push_key(out, "terminationReason", false);
+    push_opt_str(out, t.termination_reason.as_deref());
+    push_key(out, "callEnded", false);
+    out.push_str(if t.call_ended { "true" } else { "false" });
+    push_key(out, "unknownStates", false);
+    write_strings(t.unknown_states.iter(), out);
+    push_key(out, "duplicates", false);
+    push_u64(out, u64::from(t.duplicates));
+    push_key(out, "late", false);
+    push_u64(out, u64::from(t.late));
+    push_key(out, "history", false);
+    write_transitions(&t.history, out);
+    out.push('}');
+}
+
+/// A list of transitions as a JSON array.
+pub(crate) fn write_transitions(list: &[Transition], out: &mut String) {
+    out.push('[');
+    for (i, tr) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_transition(tr, out);
+    }
+    out.push(']');
+}
+
+/// One transition as JSON.
+pub(crate) fn write_transition(tr: &Transition, out: &mut String) {
+    out.push('{');
+    push_key(out, "callId", true);
+    push_json_string(out, &tr.call_id);
+    push_key(out, "from", false);
+    write_phase(tr.from, out);
+    push_key(out, "to", false);
+    write_phase(tr.to, out);
+    push_key(out, "at", false);
+    push_u64(out, tr.at);
+    push_key(out, "event", false);
+    push_opt_str(out, tr.event.map(TransferEvent::as_str));
+    push_key(out, "state", false);
+    push_opt_str(out, tr.state.as_ref().map(CallState::as_str));
+    push_key(out, "messageId", false);
+    push_opt_str(out, tr.message_id.as_deref());
+    out.push('}');
+}
+
+fn write_code(c: &ResultCode<'_>, out: &mut String) {
+    match c {
+        ResultCode::Number(n) => push_i64(out, *n),
+        ResultCode::Text(t) => push_json_string(out, t),
+    }
+}
+
+fn write_result(r: &NotificationResult<'_>, out: &mut String) {
+    out.push('{');
+    push_key(out, "code", true);
+    push_opt(out, r.code.as_ref(), write_code);
+    push_key(out, "subcode", false);
+    push_opt(out, r.subcode.as_ref(), write_code);
+    push_key(out, "message", false);
+    push_opt_str(out, r.message.as_deref());
+    out.push('}');
+}
+
+fn write_early(e: &Early, out: &mut String) {
+    out.push('{');
+    push_key(out, "clientContext", true);
+    push_opt_str(out, e.client_context.as_deref());
+    push_key(out, "changeType", false);
+    push_opt_str(out, e.change_type.as_ref().map(ChangeType::as_str));
+    push_key(out, "state", false);
+    push_opt_str(out, e.state.as_ref().map(CallState::as_str));
+    push_key(out, "terminationReason", false);
+    push_opt_str(out, e.termination_reason.as_deref());
+    push_key(out, "resultInfo", false);
+    push_opt(out, e.result_info.as_ref(), write_result);
+    push_key(out, "transfer", false);
+    push_opt_str(out, e.transfer.map(TransferEvent::as_str));
+    push_key(out, "messageId", false);
+    push_opt_str(out, e.message_id.as_deref());
+    out.push('}');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+type R<T> = Result<T, Error>;
+type Members<'v, 'a> = &'v [(Cow<'a, str>, Value<'a>)];
+
+/// `prefix.name` (or `name` at the top).
+fn at(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_owned()
+    } else {
+        crate::request::view::join(prefix, name)
+    }
+}
+
+fn index(prefix: &str, i: usize) -> String {
+    let mut p = String::with_capacity(prefix.len() + 6);
+    p.push_str(prefix);
+    p.push('[');
+    push_u64(&mut p, i as u64);
+    p.push(']');
+    p
+}
+
+#[cold]
+fn wrong(path: String, expected: &str, got: &Value<'_>) -> Error {
+    let mut detail = String::from("expected ");
+    detail.push_str(expected);
+    detail.push_str(", found ");
+    detail.push_str(got.kind());
+    Error::new(ErrorKind::InvalidType { detail }, path)
+}
+
+#[cold]
+fn duplicate(path: String) -> Error {
+    Error::new(
+        ErrorKind::InvalidType {
+            detail: "duplicate field".to_owned(),
+        },
+        path,
+    )
+}
+
+#[cold]
+fn missing(prefix: &str, name: &str) -> Error {
+    Error::new(ErrorKind::MissingField, at(prefix, name))
+}
+
+/// Parses `bytes` (a syntax error is `invalidJson` at the top).
+fn document(bytes: &[u8]) -> R<Value<'_>> {
+    json::parse(bytes).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidJson {
+                detail: e.message(),
+            },
+            "",
+        )
+    })
+}
+
+fn object<'v, 'a>(v: &'v Value<'a>, path: &str) -> R<Members<'v, 'a>> {
+    match v {
+        Value::Object(m) => Ok(&m.0),
+        _ => Err(wrong(path.to_owned(), "an object", v)),
+    }
+}
+
+fn array<'v, 'a>(v: &'v Value<'a>, path: &str) -> R<&'v [Value<'a>]> {
+    match v {
+        Value::Array(a) => Ok(a),
+        _ => Err(wrong(path.to_owned(), "an array", v)),
+    }
+}
+
+fn string(v: &Value<'_>, path: &str) -> R<String> {
+    match v {
+        Value::String(s) => Ok(s.as_ref().to_owned()),
+        _ => Err(wrong(path.to_owned(), "a string", v)),
+    }
+}
+
+fn opt<T>(v: &Value<'_>, path: &str, f: impl FnOnce(&Value<'_>, &str) -> R<T>) -> R<Option<T>> {
+    match v {
+        Value::Null => Ok(None),
+        _ => f(v, path).map(Some),
+    }
+}
+
+fn opt_string(v: &Value<'_>, path: &str) -> R<Option<String>> {
+    opt(v, path, string)
+}
+
+fn u64_(v: &Value<'_>, path: &str) -> R<u64> {
+    v.as_u64()
+        .ok_or_else(|| wrong(path.to_owned(), "a non-negative integer", v))
+}
+
+fn u32_(v: &Value<'_>, path: &str) -> R<u32> {
+    u32::try_from(u64_(v, path)?).map_err(|_| wrong(path.to_owned(), "an integer below 2^32", v))
+}
+
+fn usize_(v: &Value<'_>, path: &str) -> R<usize> {
+    usize::try_from(u64_(v, path)?)
+        .map_err(|_| wrong(path.to_owned(), "an integer within usize", v))
+}
+
+fn boolean(v: &Value<'_>, path: &str) -> R<bool> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        _ => Err(wrong(path.to_owned(), "a boolean", v)),
+    }
+}
+
+fn phase(v: &Value<'_>, path: &str) -> R<TransferPhase> {
+    if let Value::String(s) = v {
+        if let Some(p) = TransferPhase::ALL.iter().find(|p| p.as_str() == s) {
+            return Ok(*p);
+        }
+    }
+    Err(wrong(path.to_owned(), "a transfer phase", v))
+}
+
+fn event(v: &Value<'_>, path: &str) -> R<TransferEvent> {
+    if let Value::String(s) = v {
+        if let Some(e) = TransferEvent::ALL.iter().find(|e| e.as_str() == s) {
+            return Ok(*e);
+        }
+    }
+    Err(wrong(path.to_owned(), "a transfer event", v))
+}
+
+fn state(v: &Value<'_>, path: &str) -> R<CallState> {
+    string(v, path).map(CallState::from)
+}
+
+fn change_type(v: &Value<'_>, path: &str) -> R<ChangeType> {
+    string(v, path).map(ChangeType::from)
+}
+
+fn code(v: &Value<'_>, path: &str) -> R<ResultCode<'static>> {
+    match v {
+        Value::String(s) => Ok(ResultCode::Text(Cow::Owned(s.as_ref().to_owned()))),
+        _ => v
+            .as_i64()
+            .map(ResultCode::Number)
+            .ok_or_else(|| wrong(path.to_owned(), "an integer or a string", v)),
+    }
+}
+
+/// Stores a struct field read once (a second occurrence is an error).
+fn once<T>(slot: &mut Option<T>, value: T, prefix: &str, name: &str) -> R<()> {
+    if slot.is_some() {
+        return Err(duplicate(at(prefix, name)));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// Reads the members of a struct: `field(name, value, path)` returns `Ok(false)` for a name it
+/// does not know (ignored).
+#[inline(never)]
+fn fields<'v, 'a>(
+    v: &'v Value<'a>,
+    path: &str,
+    field: &mut dyn FnMut(&str, &'v Value<'a>, &str) -> R<bool>,
+) -> R<()> {
+    for (k, v) in object(v, path)? {
+        // Paths are only built on error: `field` gets the prefix and builds `prefix.name`.
+        field(k, v, path)?;
+    }
+    Ok(())
+}
+
+#[inline(never)]
+fn result_info(v: &Value<'_>, path: &str) -> R<NotificationResult<'static>> {
+    let (mut c, mut s, mut m) = (None, None, None);
+    fields(v, path, &mut |k, v, p| {
+        match k {
+            "code" => once(&mut c, opt(v, &at(p, k), code)?, p, k)?,
+            "subcode" => once(&mut s, opt(v, &at(p, k), code)?, p, k)?,
+            "message" => once(&mut m, opt_string(v, &at(p, k))?, p, k)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    Ok(NotificationResult {
+        code: c.flatten(),
+        subcode: s.flatten(),
+        message: m.flatten().map(Cow::Owned),
+    })
+}
+
+#[inline(never)]
+fn options(v: &Value<'_>, path: &str) -> R<TrackerOptions> {
+    let mut o = TrackerOptions::default();
+    let mut seen = [false; 4];
+    fields(v, path, &mut |k, v, p| {
+        let i = match k {
+            "stallAfterMs" => 0,
+            "maxMessageIds" => 1,
+            "maxEarlyPerCall" => 2,
+            "maxEarlyCalls" => 3,
+            _ => return Ok(false),
+        };
+        if std::mem::replace(&mut seen[i], true) {
+            return Err(duplicate(at(p, k)));
+        }
+        let path = at(p, k);
+        match i {
+            0 => o.stall_after_ms = u64_(v, &path)?,
+            1 => o.max_message_ids = usize_(v, &path)?,
+            2 => o.max_early_per_call = usize_(v, &path)?,
+            _ => o.max_early_calls = usize_(v, &path)?,
+        }
+        Ok(true)
+    })?;
+    Ok(o)
+}
+
+#[inline(never)]
+fn transition(v: &Value<'_>, path: &str) -> R<Transition> {
+    let (mut call_id, mut from, mut to, mut when) = (None, None, None, None);
+    let (mut ev, mut st, mut mid) = (None, None, None);
+    fields(v, path, &mut |k, v, p| {
+        let path = at(p, k);
+        match k {
+            "callId" => once(&mut call_id, string(v, &path)?, p, k)?,
+            "from" => once(&mut from, phase(v, &path)?, p, k)?,
+            "to" => once(&mut to, phase(v, &path)?, p, k)?,
+            "at" => once(&mut when, u64_(v, &path)?, p, k)?,
+            "event" => once(&mut ev, opt(v, &path, event)?, p, k)?,
+            "state" => once(&mut st, opt(v, &path, state)?, p, k)?,
+            "messageId" => once(&mut mid, opt_string(v, &path)?, p, k)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    Ok(Transition {
+        call_id: call_id.ok_or_else(|| missing(path, "callId"))?,
+        from: from.ok_or_else(|| missing(path, "from"))?,
+        to: to.ok_or_else(|| missing(path, "to"))?,
+        at: when.ok_or_else(|| missing(path, "at"))?,
+        event: ev.flatten(),
+        state: st.flatten(),
+        message_id: mid.flatten(),
+    })
+}
+
+fn list<T>(v: &Value<'_>, path: &str, f: impl Fn(&Value<'_>, &str) -> R<T>) -> R<Vec<T>> {
+    array(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, item)| f(item, &index(path, i)))
+        .collect()
+}
+
+#[inline(never)]
+fn transfer(v: &Value<'_>, path: &str) -> R<TrackedTransfer> {
+    let (mut call_id, mut ctx, mut ph, mut progress) = (None, None, None, None);
+    let (mut registered, mut last, mut ri, mut last_state) = (None, None, None, None);
+    let (mut reason, mut ended, mut unknown, mut dup) = (None, None, None, None);
+    let (mut late, mut history) = (None, None);
+    fields(v, path, &mut |k, v, p| {
+        let path = at(p, k);
+        match k {
+            "callId" => once(&mut call_id, string(v, &path)?, p, k)?,
+            "clientContext" => once(&mut ctx, opt_string(v, &path)?, p, k)?,
+            "phase" => once(&mut ph, phase(v, &path)?, p, k)?,
+            "progress" => once(&mut progress, phase(v, &path)?, p, k)?,
+            "registeredAt" => once(&mut registered, u64_(v, &path)?, p, k)?,
+            "lastProgressAt" => once(&mut last, u64_(v, &path)?, p, k)?,
+            "resultInfo" => once(&mut ri, opt(v, &path, result_info)?, p, k)?,
+            "lastState" => once(&mut last_state, opt(v, &path, state)?, p, k)?,
+            "terminationReason" => once(&mut reason, opt_string(v, &path)?, p, k)?,
+            "callEnded" => once(&mut ended, boolean(v, &path)?, p, k)?,
+            "unknownStates" => once(&mut unknown, list(v, &path, string)?, p, k)?,
+            "duplicates" => once(&mut dup, u32_(v, &path)?, p, k)?,
+            "late" => once(&mut late, u32_(v, &path)?, p, k)?,
+            "history" => once(&mut history, list(v, &path, transition)?, p, k)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    Ok(TrackedTransfer {
+        call_id: call_id.ok_or_else(|| missing(path, "callId"))?,
+        client_context: ctx.flatten(),
+        phase: ph.ok_or_else(|| missing(path, "phase"))?,
+        progress: progress.ok_or_else(|| missing(path, "progress"))?,
+        registered_at: registered.ok_or_else(|| missing(path, "registeredAt"))?,
+        last_progress_at: last.ok_or_else(|| missing(path, "lastProgressAt"))?,
+        result_info: ri.flatten(),
+        last_state: last_state.flatten(),
+        termination_reason: reason.flatten(),
+        call_ended: ended.ok_or_else(|| missing(path, "callEnded"))?,
+        unknown_states: unknown.ok_or_else(|| missing(path, "unknownStates"))?,
+        duplicates: dup.ok_or_else(|| missing(path, "duplicates"))?,
+        late: late.ok_or_else(|| missing(path, "late"))?,
+        history: history.ok_or_else(|| missing(path, "history"))?,
+    })
+}
+
+#[inline(never)]
+fn early(v: &Value<'_>, path: &str) -> R<Early> {
+    let (mut ctx, mut ct, mut st, mut reason) = (None, None, None, None);
+    let (mut ri, mut tr, mut mid) = (None, None, None);
+    fields(v, path, &mut |k, v, p| {
+        let path = at(p, k);
+        match k {
+            "clientContext" => once(&mut ctx, opt_string(v, &path)?, p, k)?,
+            "changeType" => once(&mut ct, opt(v, &path, change_type)?, p, k)?,
+            "state" => once(&mut st, opt(v, &path, state)?, p, k)?,
+            "terminationReason" => once(&mut reason, opt_string(v, &path)?, p, k)?,
+            "resultInfo" => once(&mut ri, opt(v, &path, result_info)?, p, k)?,
+            "transfer" => once(&mut tr, opt(v, &path, event)?, p, k)?,
+            "messageId" => once(&mut mid, opt_string(v, &path)?, p, k)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    Ok(Early {
+        client_context: ctx.flatten(),
+        change_type: ct.flatten(),
+        state: st.flatten(),
+        termination_reason: reason.flatten(),
+        result_info: ri.flatten(),
+        transfer: tr.flatten(),
+        message_id: mid.flatten(),
+    })
+}
+
+/// Reads a state written by [`write_tracker`] (or by the serde derives).
+pub(super) fn read_tracker(bytes: &[u8]) -> R<TransferTracker> {
+    let doc = document(bytes)?;
+    let mut t = TransferTracker::default();
+    let mut seen = [false; 5];
+    fields(&doc, "", &mut |k, v, p| {
+        let i = match k {
+            "options" => 0,
+            "transfers" => 1,
+            "seen" => 2,
+            "early" => 3,
+            "earlyOrder" => 4,
+            _ => return Ok(false),
+        };
+        if std::mem::replace(&mut seen[i], true) {
+            return Err(duplicate(at(p, k)));
+        }
+        let path = at(p, k);
+        match i {
+            0 => t.options = options(v, &path)?,
+            1 => {
+                for (key, item) in object(v, &path)? {
+                    // As with serde's map: a repeated key keeps the last value.
+                    let value = Box::new(transfer(item, &at(&path, key))?);
+                    t.transfers.insert(key.as_ref().to_owned(), value);
+                }
+            }
+            2 => {
+                let order: VecDeque<String> = list(v, &path, string)?.into();
+                t.seen = Seen::from(order);
+            }
+            3 => {
+                for (key, item) in object(v, &path)? {
+                    let value = list(item, &at(&path, key), early)?;
+                    t.early.insert(key.as_ref().to_owned(), value);
+                }
+            }
+            _ => t.early_order = list(v, &path, string)?.into(),
+        }
+        Ok(true)
+    })?;
+    Ok(t)
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+/// Reads [`TrackerOptions`] JSON (camelCase; missing fields default).
+pub(crate) fn read_options(bytes: &[u8]) -> R<TrackerOptions> {
+    options(&document(bytes)?, "")
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+/// Reads a `{code, subcode, message}` JSON object (the wasm layer's `resultInfo`).
+pub(crate) fn read_result_info(bytes: &[u8]) -> R<NotificationResult<'static>> {
+    result_info(&document(bytes)?, "")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::notify::{Notification, ResourceKind};
+
+    const TEXTS: &[&str] = &[
+        "341a",
+        "b-2",
+        "q\"uo\\te",
+        "tab\tnl\n\u{1}\u{1f}",
+        "é/ü 😀",
+        "",
+        "clientContext x",
+    ];
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Register(usize, Option<usize>),
+        Observe {
+            index: usize,
+            call: Option<usize>,
+            ctx: Option<usize>,
+            change: Option<usize>,
+            state: Option<usize>,
+            reason: Option<usize>,
+            result: Option<(Option<i64>, Option<usize>, Option<usize>)>,
+            transfer: Option<usize>,
+            message: Option<usize>,
+        },
+        Tick(u64),
+    }
+
+    fn text() -> impl Strategy<Value = usize> {
+        0..TEXTS.len()
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        let observe = (
+            (
+                0usize..3,
+                proptest::option::of(0usize..3),
+                proptest::option::of(text()),
+            ),
+            (
+                proptest::option::of(0usize..4),
+                proptest::option::of(0usize..13),
+                proptest::option::of(text()),
+            ),
+            proptest::option::of((
+                proptest::option::of(prop_oneof![
+                    Just(i64::MIN),
+                    Just(-1i64),
+                    0i64..600,
+                    Just(i64::MAX)
+                ]),
+                proptest::option::of(text()),
+                proptest::option::of(text()),
+            )),
+            (
+                proptest::option::of(0usize..4),
+                proptest::option::of(0usize..4),
+            ),
+        )
+            .prop_map(
+                |((index, call, ctx), (change, state, reason), result, (transfer, message))| {
+                    Op::Observe {
+                        index,
+                        call,
+                        ctx,
+                        change,
+                        state,
+                        reason,
+                        result,
+                        transfer,
+                        message,
+                    }
+                },
+            );
+        prop_oneof![
+            (0usize..3, proptest::option::of(0usize..3)).prop_map(|(c, x)| Op::Register(c, x)),
+            observe,
+            (0u64..200).prop_map(Op::Tick),
+        ]
+    }
+
+    fn options() -> impl Strategy<Value = TrackerOptions> {
+        (0u64..150, 0usize..6, 0usize..4, 0usize..4).prop_map(|(s, m, p, c)| TrackerOptions {
+            stall_after_ms: s,
+            max_message_ids: m,
+            max_early_per_call: p,
+            max_early_calls: c,
+        })
+    }
+
+    fn run(options: TrackerOptions, ops: &[Op]) -> TransferTracker {
+        let mut t = TransferTracker::new(options);
+        let mut now = 1_700_000_000_000u64;
+        let ids = ["341a", "q\"2\\", "é😀"];
+        let changes = ["created", "updated", "deleted", "re\"named"];
+        let states = [
+            "incoming",
+            "establishing",
+            "ringing",
+            "established",
+            "hold",
+            "transferring",
+            "transfer-accepted",
+            "transferAccepted",
+            "terminated",
+            "weird\u{7f}",
+            "new\\state",
+            "",
+            "unknownFutureValue",
+        ];
+        for op in ops {
+            now += 7;
+            match op {
+                Op::Register(c, x) => {
+                    let _ = t.register(ids[*c], x.map(|x| TEXTS[x]), now);
+                }
+                Op::Observe {
+                    index,
+                    call,
+                    ctx,
+                    change,
+                    state,
+                    reason,
+                    result,
+                    transfer,
+                    message,
+                } => {
+                    let n = Notification {
+                        index: *index,
+                        kind: ResourceKind::Call,
+                        change_type: change.map(|c| ChangeType::from(changes[c])),
+                        resource_url: None,
+                        call_id: call.map(|c| Cow::Borrowed(ids[c])),
+                        odata_type: None,
+                        etag: None,
+                        state: state.map(|s| CallState::from(states[s])),
+                        termination_reason: reason.map(|r| Cow::Borrowed(TEXTS[r])),
+                        result_info: result.map(|(c, s, m)| NotificationResult {
+                            code: c.map(ResultCode::Number),
+                            subcode: s.map(|s| ResultCode::Text(Cow::Borrowed(TEXTS[s]))),
+                            message: m.map(|m| Cow::Borrowed(TEXTS[m])),
+                        }),
+                        client_context: ctx.map(|x| Cow::Borrowed(TEXTS[x])),
+                        operation_status: None,
+                        tone: None,
+                        transfer: transfer.map(|i| TransferEvent::ALL[i]),
+                        resource_data: None,
+                    };
+                    let _ = t.observe(&n, message.map(|m| ["m1", "m\"2", "m3", "m4"][m]), now);
+                }
+                Op::Tick(dt) => {
+                    now += dt * 1000;
+                    let _ = t.tick(now);
+                }
+            }
+        }
+        t
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn writes_what_serde_writes_and_reads_it_back(
+            opts in options(),
+            ops in proptest::collection::vec(op(), 0..40),
+        ) {
+            let t = run(opts, &ops);
+            let ours = t.to_json().unwrap();
+            let oracle = serde_json::to_string(&t).unwrap();
+            prop_assert_eq!(&ours, &oracle);
+            prop_assert_eq!(&TransferTracker::from_json(ours.as_bytes()).unwrap(), &t);
+            // What serde reads from our text, and what we read from serde's pretty text.
+            prop_assert_eq!(&serde_json::from_str::<TransferTracker>(&ours).unwrap(), &t);
+            let pretty = serde_json::to_string_pretty(&t).unwrap();
+            prop_assert_eq!(&TransferTracker::from_json(pretty.as_bytes()).unwrap(), &t);
+            for tr in t.transfers() {
+                let mut one = String::new();
+                write_transfer(tr, &mut one);
+                prop_assert_eq!(&one, &serde_json::to_string(tr).unwrap());
+                let mut h = String::new();
+                write_transitions(&tr.history, &mut h);
+                prop_assert_eq!(&h, &serde_json::to_string(&tr.history).unwrap());
+            }
+        }
+
+        #[test]
+        fn agrees_with_serde_on_accepting_mutated_states(
+            opts in options(),
+            ops in proptest::collection::vec(op(), 1..12),
+            at in any::<prop::sample::Index>(),
+            edit in 0usize..4,
+            byte in any::<u8>(),
+        ) {
+            let t = run(opts, &ops);
+            let mut text = t.to_json().unwrap().into_bytes();
+            let i = at.index(text.len());
+            match edit {
+                0 => { text.remove(i); }
+                1 => text.insert(i, byte),
+                2 => text[i] = byte,
+                _ => text.truncate(i),
+            }
+            let ours = TransferTracker::from_json(&text);
+            let oracle = serde_json::from_slice::<TransferTracker>(&text);
+            // A state serde reads is read the same; one it refuses is refused (serde also
+            // accepts structs as arrays, which `to_json` never writes).
+            match (&ours, &oracle) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+                (Err(e), Err(_)) => prop_assert!(
+                    matches!(e.kind(), ErrorKind::InvalidJson { .. } | ErrorKind::InvalidType { .. } | ErrorKind::MissingField),
+                    "{e:?}"
+                ),
+                _ => prop_assert!(false, "ours {:?} serde {:?} on {}", ours, oracle.map(|_| ()), String::from_utf8_lossy(&text)),
+            }
+        }
+    }
+
+    fn err(json: &str) -> (&'static str, String) {
+        let e = TransferTracker::from_json(json.as_bytes()).unwrap_err();
+        (e.kind_name(), e.path().to_owned())
+    }
+
+    #[test]
+    fn bad_states_name_the_kind_and_path() {
+        let transfer = r#"{"callId":"a","clientContext":null,"phase":"requested","progress":"requested","registeredAt":1,"lastProgressAt":1,"resultInfo":null,"lastState":null,"terminationReason":null,"callEnded":false,"unknownStates":[],"duplicates":0,"late":0,"history":[]}"#;
+        let with = |tr: &str| format!(r#"{{"transfers":{{"a":{tr}}}}}"#);
+        assert!(TransferTracker::from_json(with(transfer).as_bytes()).is_ok());
+        assert_eq!(err("{"), ("invalidJson", String::new()));
+        assert_eq!(err("[]"), ("invalidType", String::new()));
+        assert_eq!(
+            err(r#"{"options":{"stallAfterMs":-1}}"#),
+            ("invalidType", "options.stallAfterMs".into())
+        );
+        assert_eq!(
+            err(r#"{"options":{"maxEarlyCalls":1.5}}"#),
+            ("invalidType", "options.maxEarlyCalls".into())
+        );
+        assert_eq!(
+            err(r#"{"options":null}"#),
+            ("invalidType", "options".into())
+        );
+        assert_eq!(err(r#"{"seen":[1]}"#), ("invalidType", "seen[0]".into()));
+        assert_eq!(
+            err(r#"{"seen":[],"seen":[]}"#),
+            ("invalidType", "seen".into())
+        );
+        assert_eq!(
+            err(&with(
+                &transfer.replace(r#""phase":"requested""#, r#""phase":"lost""#)
+            )),
+            ("invalidType", "transfers.a.phase".into())
+        );
+        assert_eq!(
+            err(&with(&transfer.replace(r#""late":0,"#, ""))),
+            ("missingField", "transfers.a.late".into())
+        );
+        assert_eq!(
+            err(&with(
+                &transfer.replace(r#""late":0"#, r#""late":4294967296"#)
+            )),
+            ("invalidType", "transfers.a.late".into())
+        );
+        assert_eq!(
+            err(&with(&transfer.replace(
+                r#""history":[]"#,
+                r#""history":[{"callId":"a","from":"requested","to":"done","at":1}]"#
+            ))),
+            ("invalidType", "transfers.a.history[0].to".into())
+        );
+        assert_eq!(
+            err(&with(&transfer.replace(
+                r#""resultInfo":null"#,
+                r#""resultInfo":{"code":1.5}"#
+            ))),
+            ("invalidType", "transfers.a.resultInfo.code".into())
+        );
+        assert_eq!(
+            err(r#"{"early":{"x":[{"transfer":"nope"}]}}"#),
+            ("invalidType", "early.x[0].transfer".into())
+        );
+        assert_eq!(
+            err(&with(&transfer.replace(
+                r#""callEnded":false"#,
+                r#""callEnded":false,"callEnded":true"#
+            ))),
+            ("invalidType", "transfers.a.callEnded".into())
+        );
+        // Unknown members are ignored, missing top-level ones default, as with serde.
+        let t = TransferTracker::from_json(br#"{"future":{"x":[1]},"options":{"stallAfterMs":5}}"#)
+            .unwrap();
+        assert_eq!(t.options().stall_after_ms, 5);
+        assert_eq!(
+            t.options().max_message_ids,
+            TrackerOptions::default().max_message_ids
+        );
+        let e = TransferTracker::from_json(b"{\n \"seen\": [\"a\" \"b\"]}").unwrap_err();
+        assert_eq!(
+            e.reason(),
+            "not valid JSON: expected `,` or `]` at line 2 column 15"
+        );
+    }
+}
