@@ -371,6 +371,20 @@ fn agree(bytes: &[u8], version: ApiVersion) -> Result<(), TestCaseError> {
         if f.kind_name() == "invalidType" && s.to_string().contains("number out of range") {
             return Ok(());
         }
+        // A member named "" is an empty path segment: serde_path_to_error writes it
+        // (`transferTarget.` for an error inside `{"transferTarget":{"":…}}`), the scanner's
+        // dotted paths cannot (an empty segment is no segment), so compare without them.
+        let segments = |p: &str| {
+            p.split('.')
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(".")
+        };
+        if s.path().contains("..") || s.path().ends_with('.') || s.path().starts_with('.') {
+            prop_assert_eq!(f.kind_name(), s.kind_name());
+            prop_assert_eq!(segments(f.path()), segments(s.path()));
+            return Ok(());
+        }
     }
     prop_assert_eq!(
         kind_path(&fast),
@@ -455,4 +469,19 @@ fn the_json_head_also_matches_the_serde_head() {
             assert_eq!(kind_path(&fast), kind_path(&slow), "{head}");
         }
     }
+}
+
+#[test]
+fn errors_under_a_member_named_empty_compare_without_the_empty_segment() {
+    // The case proptest found: serde_path_to_error says `transferTarget.`, the scanner
+    // `transferTarget`; `agree` accepts exactly this difference and nothing else.
+    let body = br#"{"transferTarget":{"":{"a":tru}}}"#;
+    let fast = validate_body(body, ApiVersion::V1).unwrap_err();
+    let slow = reference::validate_body(body, ApiVersion::V1).unwrap_err();
+    assert_eq!(
+        (fast.kind_name(), fast.path()),
+        ("invalidJson", "transferTarget")
+    );
+    assert_eq!(slow.path(), "transferTarget.");
+    assert!(agree(body, ApiVersion::V1).is_ok());
 }
