@@ -24,6 +24,8 @@ await build({
   target: 'es2022',
   minify: true,
   sourcemap: 'linked',
+  // The maps point at js/ and pkg/, which the package ships, so they need not embed the sources.
+  sourcesContent: false,
   legalComments: 'none',
   external: ['node:*', '*.wasm'],
   logLevel: 'warning',
