@@ -351,6 +351,23 @@ fn once<T>(slot: &mut Option<T>, value: T, prefix: &str, name: &str) -> R<()> {
     Ok(())
 }
 
+/// For structs read by member index: the index of `name` in `names` (`None` for a name it does
+/// not know), refusing a second occurrence before its value is read, as serde's derives do.
+fn member_index<const N: usize>(
+    names: [&str; N],
+    seen: &mut [bool; N],
+    prefix: &str,
+    name: &str,
+) -> R<Option<usize>> {
+    let Some(i) = names.iter().position(|n| *n == name) else {
+        return Ok(None);
+    };
+    if std::mem::replace(&mut seen[i], true) {
+        return Err(duplicate(at(prefix, name)));
+    }
+    Ok(Some(i))
+}
+
 /// Reads the members of a struct: `field(name, value, path)` returns `Ok(false)` for a name it
 /// does not know (ignored).
 #[inline(never)]
@@ -360,7 +377,7 @@ fn fields<'v, 'a>(
     field: &mut dyn FnMut(&str, &'v Value<'a>, &str) -> R<bool>,
 ) -> R<()> {
     for (k, v) in object(v, path)? {
-        // Paths are only built on error: `field` gets the prefix and builds `prefix.name`.
+        // `field` gets the prefix and builds `prefix.name` itself, for the members it reads.
         field(k, v, path)?;
     }
     Ok(())
@@ -389,17 +406,16 @@ fn result_info(v: &Value<'_>, path: &str) -> R<NotificationResult<'static>> {
 fn options(v: &Value<'_>, path: &str) -> R<TrackerOptions> {
     let mut o = TrackerOptions::default();
     let mut seen = [false; 4];
+    let names = [
+        "stallAfterMs",
+        "maxMessageIds",
+        "maxEarlyPerCall",
+        "maxEarlyCalls",
+    ];
     fields(v, path, &mut |k, v, p| {
-        let i = match k {
-            "stallAfterMs" => 0,
-            "maxMessageIds" => 1,
-            "maxEarlyPerCall" => 2,
-            "maxEarlyCalls" => 3,
-            _ => return Ok(false),
+        let Some(i) = member_index(names, &mut seen, p, k)? else {
+            return Ok(false);
         };
-        if std::mem::replace(&mut seen[i], true) {
-            return Err(duplicate(at(p, k)));
-        }
         let path = at(p, k);
         match i {
             0 => o.stall_after_ms = u64_(v, &path)?,
@@ -528,18 +544,11 @@ pub(super) fn read_tracker(bytes: &[u8]) -> R<TransferTracker> {
     let doc = document(bytes)?;
     let mut t = TransferTracker::default();
     let mut seen = [false; 5];
+    let names = ["options", "transfers", "seen", "early", "earlyOrder"];
     fields(&doc, "", &mut |k, v, p| {
-        let i = match k {
-            "options" => 0,
-            "transfers" => 1,
-            "seen" => 2,
-            "early" => 3,
-            "earlyOrder" => 4,
-            _ => return Ok(false),
+        let Some(i) = member_index(names, &mut seen, p, k)? else {
+            return Ok(false);
         };
-        if std::mem::replace(&mut seen[i], true) {
-            return Err(duplicate(at(p, k)));
-        }
         let path = at(p, k);
         match i {
             0 => t.options = options(v, &path)?,
