@@ -1,8 +1,7 @@
 // Where the time of buildTransferRequest goes, step by step, for the first case of
-// benches/request.mjs (Teams user, blind transfer), in one run: each row adds one step of the
-// walked fast path (js/api.js, src/request/walked.rs) to the row above it, on the raw wasm
-// exports, and the last row is the public function. `node benches/request-breakdown.mjs`
-// (docs/perf.md, "Session 3").
+// benches/request.mjs (Teams user, blind transfer), in one run: each row adds one step of the fast
+// path (js/api.js) to the row above it, on the raw wasm exports, and the last row is the public
+// function. `node benches/request-breakdown.mjs` (docs/perf.md, "Session 3").
 import { readFileSync } from 'node:fs';
 import * as raw from '../pkg/graph_call_transfer.js';
 import { buildTransferRequest } from '../dist/node.js';
@@ -17,51 +16,42 @@ const options = { callId, transferTarget };
 const body = { transferTarget };
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-const size = 8192;
-const ptr = raw.inputBufferRaw(size); // may grow the memory: take the buffers after it
-const tptr = raw.tokenBufferRaw(1024);
+const size = 4096;
+const ptr = raw.inputBufferRaw(size); // may grow the memory: take the buffer after it
 const view = new Uint8Array(raw.initSync().memory.buffer, ptr, size);
-const tokens = new Uint32Array(raw.initSync().memory.buffer, tptr, 1024);
 
-// The same walk as js/api.js (strings and objects are all this body has).
-const STRING = 1 << 29, OPEN = 3 << 29, CLOSE = 4 << 29;
-let text = '', count = 0;
-function member(key, value) {
-  if (typeof value === 'string') {
-    text += key; text += value; tokens[count] = key.length; tokens[count + 1] = STRING | value.length; count += 2;
-    return;
+// The body writer of js/api.js, reduced to what this body has (plain objects of strings).
+let strings = 0;
+function write(object, out) {
+  if (typeof object.toJSON === 'function' || Object.getPrototypeOf(object) !== Object.prototype) throw new Error('not plain');
+  out += '{';
+  let first = true;
+  for (const key in object) {
+    const value = object[key];
+    out += first ? '"' : ',"';
+    out += key;
+    first = false;
+    if (typeof value === 'string') { out += '":"'; out += value; out += '"'; strings += 2; } else { out += '":'; out = write(value, out); strings += 1; }
   }
-  if (Object.getPrototypeOf(value) !== Object.prototype || typeof value.toJSON === 'function') throw new Error('not plain');
-  text += key; tokens[count] = key.length; tokens[count + 1] = OPEN; count += 2;
-  for (const k in value) member(k, value[k]);
-  tokens[count++] = CLOSE;
+  return out + '}';
 }
-const walk = () => {
-  text = callId; count = 1; tokens[0] = OPEN;
-  member('transferTarget', transferTarget);
-  tokens[count++] = CLOSE;
-  return text.isWellFormed() ? count : 0;
-};
-const encode = () => { walk(); return encoder.encodeInto(text, view).written; };
-const wasm = () => { const written = encode(); return [written, raw.buildWalkedRaw(written, text.length, count, callId.length, -1, -1, -1, -1)]; };
+const writeBody = () => { strings = 0; return write({ transferTarget }, callId); };
+const encode = () => { const text = writeBody(); return text.isWellFormed() ? encoder.encodeInto(text, view).written : 0; };
+const check = () => raw.checkTransferRequestBufferedRaw(encode(), strings, callId.length, -1, -1, -1, -1);
 // What is measured is what the public function does, and it is valid.
-{
-  const [written, len] = wasm();
-  strictEqual(decoder.decode(view.subarray(written, written + len)), JSON.stringify(body));
-  strictEqual(buildTransferRequest(options).bodyText, JSON.stringify(body));
-}
-const [written] = wasm();
+strictEqual(writeBody(), callId + JSON.stringify(body));
+strictEqual(check(), 0);
+strictEqual(buildTransferRequest(options).bodyText, JSON.stringify(body));
+const written = encode();
 
 let sink = 0;
 const steps = {
   'JSON.stringify(body) (the baseline)': () => { sink += JSON.stringify(body).length; },
-  'walk the options (names + strings into one string, tokens into wasm memory)': () => { sink += walk(); },
-  '+ encodeInto into wasm memory': () => { sink += encode(); },
-  '+ the wasm call: write the JSON and check it (buildWalkedRaw)': () => { sink += wasm()[1]; },
-  '+ TextDecoder.decode of the JSON': () => { const [w, l] = wasm(); sink += decoder.decode(view.subarray(w, w + l)).length; },
+  'callId + the body written in JS (strings unescaped)': () => { sink += writeBody().length; },
+  '+ isWellFormed, encodeInto into wasm memory': () => { sink += encode(); },
+  '+ the wasm check (no escapes needed + head + body rules)': () => { sink += check(); },
   'buildTransferRequest (+ option checks, URL, headers, result object)': () => { sink += buildTransferRequest(options).bodyText.length; },
-  'the wasm call alone, same input every time (warm)': () => { sink += raw.buildWalkedRaw(written, text.length, count, callId.length, -1, -1, -1, -1); },
+  'the wasm check alone, same input every time (warm)': () => { sink += raw.checkTransferRequestBufferedRaw(written, strings, 36, -1, -1, -1, -1); },
 };
 const r = compare(steps);
 const base = r[Object.keys(steps)[0]];

@@ -82,32 +82,37 @@ function prototypeIsPolluted() {
 }
 
 /**
- * The JSON text of a plain object as JSON.stringify writes it, but with strings unescaped (see
- * above), or undefined for what only JSON.stringify writes exactly.
+ * `out` + the JSON text of a plain object as JSON.stringify writes it, but with strings unescaped
+ * (see above), or undefined for what only JSON.stringify writes exactly. The pieces are appended
+ * to one string (cheaper to build and to flatten than nested concatenations).
  */
-function writeObject(object, depth) {
+function writeObject(object, depth, out) {
   if (depth === MAX_WRITE_DEPTH || typeof object.toJSON === 'function') return undefined;
   const proto = protoOf(object);
   if (proto !== objectProto && proto !== null) return undefined;
-  let out = '{';
+  out += '{';
+  let first = true;
   for (const key in object) {
     const value = object[key];
-    let text;
-    switch (typeof value) {
-      case 'string': text = '"' + value + '"'; strings += 2; break;
+    const type = typeof value;
+    // JSON.stringify leaves these members out.
+    if (type === 'undefined' || type === 'function' || type === 'symbol') continue;
+    out += first ? '"' : ',"';
+    out += key;
+    first = false;
+    switch (type) {
+      case 'string': out += '":"'; out += value; out += '"'; strings += 2; break;
       case 'object':
-        if (value === null) text = 'null';
-        else if ((text = writeObject(value, depth + 1)) === undefined) return undefined;
+        out += '":';
+        if (value === null) out += 'null';
+        else if ((out = writeObject(value, depth + 1, out)) === undefined) return undefined;
         strings += 1;
         break;
-      case 'boolean': text = value ? 'true' : 'false'; strings += 1; break;
+      case 'boolean': out += value ? '":true' : '":false'; strings += 1; break;
       // String(number) is JSON.stringify's text for finite numbers (-0 included).
-      case 'number': text = Number.isFinite(value) ? String(value) : 'null'; strings += 1; break;
-      // JSON.stringify leaves these members out.
-      case 'undefined': case 'function': case 'symbol': continue;
+      case 'number': out += '":'; out += Number.isFinite(value) ? String(value) : 'null'; strings += 1; break;
       default: return undefined; // bigint: JSON.stringify throws
     }
-    out += out.length === 1 ? '"' + key + '":' + text : ',"' + key + '":' + text;
   }
   return out + '}';
 }
@@ -122,12 +127,15 @@ function bodyFor(apiVersion, transferTarget, transferee, clientContext, operatio
   return { transferTarget, transferee, clientContext, operationContext };
 }
 
-/** The body's JSON with unescaped strings (see writeObject), or undefined. */
-function writeBody(apiVersion, transferTarget, transferee, clientContext, operationContext) {
+/**
+ * `head` + the body's JSON with unescaped strings (see writeObject), or undefined. One string, so
+ * that it is flattened once (by isWellFormed) before encodeInto.
+ */
+function writeBody(head, apiVersion, transferTarget, transferee, clientContext, operationContext) {
   strings = 0;
   if (prototypeIsPolluted()) return undefined;
   try {
-    return writeObject(bodyFor(apiVersion, transferTarget, transferee, clientContext, operationContext), 0);
+    return writeObject(bodyFor(apiVersion, transferTarget, transferee, clientContext, operationContext), 0, head);
   } catch {
     return undefined; // a throwing getter or proxy: JSON.stringify reports it
   }
@@ -169,11 +177,11 @@ export function buildTransferRequest(options) {
     // cross in one buffer: first the body as written here, then (when a string needs an escape,
     // or for what only JSON.stringify writes exactly) as JSON.stringify writes it.
     const head = callId + (apiVersion ?? '') + (cloud ?? '') + (baseUrl ?? '') + (clientRequestId ?? '');
-    const written = writeBody(apiVersion, transferTarget, transferee, clientContext, operationContext);
-    let built = written === undefined ? undefined : checkBuffered(head, written, strings, callId, apiVersion, cloud, baseUrl, clientRequestId);
+    const written = writeBody(head, apiVersion, transferTarget, transferee, clientContext, operationContext);
+    let built = written === undefined ? undefined : checkBuffered(written, head.length, strings, callId, apiVersion, cloud, baseUrl, clientRequestId);
     if (built !== undefined) return built;
     bodyText = toJson(bodyFor(apiVersion, transferTarget, transferee, clientContext, operationContext), 'options');
-    built = checkBuffered(head, bodyText, -1, callId, apiVersion, cloud, baseUrl, clientRequestId);
+    built = checkBuffered(head + bodyText, head.length, -1, callId, apiVersion, cloud, baseUrl, clientRequestId);
     if (built !== undefined) return built;
   } else {
     bodyText = toJson(bodyFor(apiVersion, transferTarget, transferee, clientContext, operationContext), 'options');
@@ -188,21 +196,20 @@ export function buildTransferRequest(options) {
 }
 
 /**
- * Checks `head + bodyText` in wasm (one encodeInto into wasm memory, one call) and returns the
- * request, or undefined when the body or baseUrl is not well-formed UTF-16 or when the
- * unescaped body (`unescaped` >= 0 strings) needed an escape.
+ * Checks `text` (the head strings, `headLength` UTF-16 units, then the body) in wasm (one
+ * encodeInto into wasm memory, one call) and returns the request, or undefined when the text is
+ * not well-formed UTF-16 or when the unescaped body (`unescaped` >= 0 strings) needed an escape.
  */
-function checkBuffered(head, bodyText, unescaped, callId, apiVersion, cloud, baseUrl, clientRequestId) {
-  // A lone surrogate would be encoded as U+FFFD: JSON.stringify escapes it in the body, and in
+function checkBuffered(text, headLength, unescaped, callId, apiVersion, cloud, baseUrl, clientRequestId) {
+  // A lone surrogate would be encoded as U+FFFD. JSON.stringify escapes it in the body; in
   // baseUrl it could pass as a host character, so such a URL goes through the JSON head, which
-  // refuses it. (In the other head strings U+FFFD is refused as they are checked.)
-  if ((unescaped >= 0 && !bodyText.isWellFormed()) || (baseUrl !== undefined && !baseUrl.isWellFormed())) return undefined;
-  const text = head + bodyText;
+  // refuses it; in the other head strings U+FFFD is refused as they are checked.
+  if (unescaped >= 0 ? !text.isWellFormed() : baseUrl !== undefined && !baseUrl.isWellFormed()) return undefined;
   // encodeInto needs at most 3 bytes per UTF-16 unit.
   const { written } = encoder.encodeInto(text, inputView(text.length * 3));
   const status = raw.checkTransferRequestBufferedRaw(written, unescaped, callId.length, units(apiVersion), units(cloud), units(baseUrl), units(clientRequestId));
   if (status === 1) throwRequestError();
-  return status === 0 ? finish(callId, apiVersion, cloud, baseUrl, clientRequestId, bodyText) : undefined;
+  return status === 0 ? finish(callId, apiVersion, cloud, baseUrl, clientRequestId, text.slice(headLength)) : undefined;
 }
 
 function throwRequestError() {
