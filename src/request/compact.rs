@@ -41,7 +41,7 @@ pub(crate) fn certainly_valid(body: &[u8], api_version: ApiVersion) -> bool {
 ///
 /// ```
 /// use graph_call_transfer::request::no_escapes_needed;
-/// assert!(no_escapes_needed(br#"{"a":"b c","d":1}"#, 4));
+/// assert!(no_escapes_needed(br#"{"a":"b c","d":1}"#, 3));
 /// // The writer put `b"c` between quotes: the count is off.
 /// assert!(!no_escapes_needed(br#"{"a":"b"c"}"#, 2));
 /// assert!(!no_escapes_needed(b"{\"a\":\"b\\\\\"}", 2));
