@@ -94,6 +94,7 @@ pub struct GraphError {
 }
 
 impl fmt::Display for GraphError {
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -118,6 +119,7 @@ impl std::error::Error for GraphError {}
 ///
 /// This is [`summarize_transfer_response`] plus decoding the operation and `innerError` into
 /// owned, typed values.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn parse_transfer_response<'a, I>(
     status: u16,
     headers: I,
@@ -198,6 +200,7 @@ impl ResponseSummary<'_> {
     ///     r#"{"accepted":false,"status":403,"code":"Forbidden","message":"No \"Calls\" permission","date":"d","retryAfterMs":5000,"innerError":{"date":"d"}}"#
     /// );
     /// ```
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(128);
         out.push_str(if self.accepted {
@@ -237,6 +240,7 @@ impl ResponseSummary<'_> {
     }
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn push_key(out: &mut String, name: &str) {
     out.push_str(",\"");
     out.push_str(name);
@@ -245,6 +249,7 @@ fn push_key(out: &mut String, name: &str) {
 
 /// Interprets a response like [`parse_transfer_response`], borrowing from it instead of decoding
 /// the operation and `innerError`.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn summarize_transfer_response<'a, I>(
     status: u16,
     headers: I,
@@ -364,6 +369,7 @@ struct Members<'a> {
 
 /// Reads `json` when it is one JSON object. A repeated known member makes it unreadable (as
 /// the serde derive it replaces did).
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn members(json: &str) -> Option<Members<'_>> {
     let mut m = Members::default();
     let mut seen = 0u16;
@@ -393,6 +399,7 @@ fn members(json: &str) -> Option<Members<'_>> {
 
 /// A raw JSON string as text (borrowed when it has no escapes); `None` for other JSON values and
 /// for blank strings.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn text(raw: Option<&str>) -> Option<Cow<'_, str>> {
     let json = raw?;
     let inner = json.strip_prefix('"')?.strip_suffix('"')?;
@@ -418,11 +425,13 @@ fn text(raw: Option<&str>) -> Option<Cow<'_, str>> {
 /// assert!(!is_comms_operation(br#"{"id":null,"value":[]}"#));
 /// assert!(!is_comms_operation(b"<html>"));
 /// ```
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn is_comms_operation(body: &[u8]) -> bool {
     comms_operation(body).is_some()
 }
 
 /// The body as raw JSON, when it is a commsOperation.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn comms_operation(body: &[u8]) -> Option<&str> {
     let json = std::str::from_utf8(body).ok()?;
     let probe = members(json)?;
@@ -436,6 +445,7 @@ fn comms_operation(body: &[u8]) -> Option<&str> {
     Some(json.trim_matches([' ', '\t', '\n', '\r']))
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn described(status: u16, what: &str) -> String {
     let reason = reason_phrase(status);
     let mut out = String::with_capacity(32 + what.len());
@@ -451,6 +461,7 @@ fn described(status: u16, what: &str) -> String {
 }
 
 /// "an empty body", an HTML page's title, or the start of the text with whitespace collapsed.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn body_description(body: &[u8]) -> String {
     // Up to the first invalid UTF-8 sequence (a binary body is described by its readable start).
     let text = match std::str::from_utf8(body) {
@@ -487,6 +498,7 @@ fn body_description(body: &[u8]) -> String {
     out
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn reason_phrase(status: u16) -> &'static str {
     match status {
         200 => "OK",
@@ -512,6 +524,7 @@ fn reason_phrase(status: u16) -> &'static str {
 
 /// A camelCase name for a status, used as the code when the body gives none: `badGateway`,
 /// `tooManyRequests`, or `http418` for statuses without a common name.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn status_code_name(status: u16) -> String {
     let reason = reason_phrase(status);
     if reason.is_empty() {
