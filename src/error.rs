@@ -25,7 +25,6 @@ struct Inner {
 impl Error {
     /// Creates an error of `kind` at the JSON `path` (empty for the whole input).
     #[cold]
-    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn new(kind: ErrorKind, path: impl Into<String>) -> Self {
         Self {
             inner: Box::new(Inner {
@@ -36,33 +35,28 @@ impl Error {
     }
 
     /// What went wrong.
-    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn kind(&self) -> &ErrorKind {
         &self.inner.kind
     }
 
     /// Where: the JSON path of the offending value, such as `transferTarget.identity.phone.id`
     /// or `value[3].resourceData.state`; empty when the whole input is at fault.
-    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn path(&self) -> &str {
         &self.inner.path
     }
 
     /// Splits the error into its kind and path.
-    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn into_parts(self) -> (ErrorKind, String) {
         let inner = *self.inner;
         (inner.kind, inner.path)
     }
 
     /// The stable, camelCase name of the kind, as JavaScript sees it in `error.kind`.
-    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn kind_name(&self) -> &'static str {
         self.inner.kind.name()
     }
 
     /// Why, without the path.
-    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn reason(&self) -> String {
         self.inner.kind.to_string()
     }
@@ -70,7 +64,6 @@ impl Error {
     /// Prefixes the path with `prefix` (used when a value is validated on its own and then
     /// reported as part of a larger document).
     #[must_use]
-    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn within(mut self, prefix: &str) -> Self {
         if prefix.is_empty() {
             return self;
@@ -89,7 +82,6 @@ impl Error {
 }
 
 impl fmt::Display for Error {
-    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.inner.path.is_empty() {
             fmt::Display::fmt(&self.inner.kind, f)
@@ -208,7 +200,6 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// The stable camelCase name of this kind (`error.kind` in JavaScript).
-    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn name(&self) -> &'static str {
         match self {
             Self::InvalidJson { .. } => "invalidJson",
@@ -238,7 +229,6 @@ impl ErrorKind {
 }
 
 impl fmt::Display for ErrorKind {
-    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InvalidJson { detail } => write!(f, "not valid JSON: {detail}"),
@@ -294,7 +284,6 @@ impl fmt::Display for ErrorKind {
 }
 
 /// Turns a `serde_path_to_error` failure into an [`Error`] with the JSON path of the bad value.
-#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn from_serde(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
     let path = json_path(err.path());
     let inner = err.into_inner();
@@ -314,7 +303,6 @@ pub(crate) fn from_serde(err: serde_path_to_error::Error<serde_json::Error>) -> 
     Error::new(kind, path)
 }
 
-#[cfg_attr(gct_opt_attr, optimize(size))]
 fn strip_position(err: &serde_json::Error) -> String {
     let text = err.to_string();
     match text.rfind(" at line ") {
@@ -324,7 +312,6 @@ fn strip_position(err: &serde_json::Error) -> String {
 }
 
 /// Renders a serde path as `a.b[3].c`; the root is the empty string.
-#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn json_path(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
