@@ -1,7 +1,7 @@
 // Where the time of buildTransferRequest goes, step by step, for the first case of
 // benches/request.mjs (Teams user, blind transfer), in one run: each row adds one step of the fast
-// path to the row above it, on the raw wasm exports, and the last row is the public function.
-// `node benches/request-breakdown.mjs` (docs/perf.md, "speed, session 2").
+// path (js/api.js) to the row above it, on the raw wasm exports, and the last row is the public
+// function. `node benches/request-breakdown.mjs` (docs/perf.md, "Session 3").
 import { readFileSync } from 'node:fs';
 import * as raw from '../pkg/graph_call_transfer.js';
 import { buildTransferRequest } from '../dist/node.js';
@@ -19,20 +19,39 @@ const encoder = new TextEncoder();
 const size = 4096;
 const ptr = raw.inputBufferRaw(size); // may grow the memory: take the buffer after it
 const view = new Uint8Array(raw.initSync().memory.buffer, ptr, size);
-const encode = () => encoder.encodeInto(callId + JSON.stringify({ transferTarget }), view).written;
-// What is measured is what the public function validates, and it is valid.
-strictEqual(raw.checkTransferRequestBufferedRaw(encode(), callId.length, -1, -1, -1, -1), 0);
+
+// The body writer of js/api.js, reduced to what this body has (plain objects of strings).
+let strings = 0;
+function write(object, out) {
+  if (typeof object.toJSON === 'function' || Object.getPrototypeOf(object) !== Object.prototype) throw new Error('not plain');
+  out += '{';
+  let first = true;
+  for (const key in object) {
+    const value = object[key];
+    out += first ? '"' : ',"';
+    out += key;
+    first = false;
+    if (typeof value === 'string') { out += '":"'; out += value; out += '"'; strings += 2; } else { out += '":'; out = write(value, out); strings += 1; }
+  }
+  return out + '}';
+}
+const writeBody = () => { strings = 0; return write({ transferTarget }, callId); };
+const encode = () => { const text = writeBody(); return text.isWellFormed() ? encoder.encodeInto(text, view).written : 0; };
+const check = () => raw.checkTransferRequestBufferedRaw(encode(), strings, callId.length, -1, -1, -1, -1);
+// What is measured is what the public function does, and it is valid.
+strictEqual(writeBody(), callId + JSON.stringify(body));
+strictEqual(check(), 0);
 strictEqual(buildTransferRequest(options).bodyText, JSON.stringify(body));
 const written = encode();
 
 let sink = 0;
 const steps = {
   'JSON.stringify(body) (the baseline)': () => { sink += JSON.stringify(body).length; },
-  '+ callId and encodeInto into wasm memory': () => { sink += encode(); },
-  '+ an almost empty wasm call (inputBufferRaw)': () => { sink += encode() + raw.inputBufferRaw(16); },
-  '+ the wasm check (checkTransferRequestBufferedRaw)': () => { sink += raw.checkTransferRequestBufferedRaw(encode(), 36, -1, -1, -1, -1); },
+  'callId + the body written in JS (strings unescaped)': () => { sink += writeBody().length; },
+  '+ isWellFormed, encodeInto into wasm memory': () => { sink += encode(); },
+  '+ the wasm check (no escapes needed + head + body rules)': () => { sink += check(); },
   'buildTransferRequest (+ option checks, URL, headers, result object)': () => { sink += buildTransferRequest(options).bodyText.length; },
-  'the wasm check alone, same input every time (warm)': () => { sink += raw.checkTransferRequestBufferedRaw(written, 36, -1, -1, -1, -1); },
+  'the wasm check alone, same input every time (warm)': () => { sink += raw.checkTransferRequestBufferedRaw(written, strings, 36, -1, -1, -1, -1); },
 };
 const r = compare(steps);
 const base = r[Object.keys(steps)[0]];

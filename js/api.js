@@ -32,7 +32,8 @@ function unknownOption(options) {
       case 'clientRequestId':
         continue;
       default:
-        if (options[key] !== undefined) return key;
+        // for...in also lists inherited enumerable members (a polluted Object.prototype).
+        if (options[key] !== undefined && Object.hasOwn(options, key)) return key;
     }
   }
   return undefined;
@@ -61,6 +62,85 @@ function inputView(need) {
   return input;
 }
 
+// The fast path writes the body's JSON here instead of calling JSON.stringify: for plain objects
+// of strings, numbers, booleans and null it is about 3x cheaper, because strings are put between
+// quotes without looking for characters to escape. The core then checks the text has exactly two
+// quotes per string and no backslash or control character (request::no_escapes_needed), which
+// proves no string needed an escape, so the text is exactly JSON.stringify's; otherwise, and for
+// anything else (arrays, toJSON, class instances, BigInt, lone surrogates, deep nesting), the
+// body goes through JSON.stringify.
+const MAX_WRITE_DEPTH = 32;
+const objectProto = Object.prototype;
+const protoOf = Object.getPrototypeOf;
+// How many strings (member names and string values) the last writeObject call wrote.
+let strings = 0;
+
+/** Whether Object.prototype has an enumerable member (for...in would list it; JSON.stringify would not). */
+function prototypeIsPolluted() {
+  for (const _ in objectProto) return true;
+  return false;
+}
+
+/**
+ * `out` + the JSON text of a plain object as JSON.stringify writes it, but with strings unescaped
+ * (see above), or undefined for what only JSON.stringify writes exactly. The pieces are appended
+ * to one string (cheaper to build and to flatten than nested concatenations).
+ */
+function writeObject(object, depth, out) {
+  if (depth === MAX_WRITE_DEPTH || typeof object.toJSON === 'function') return undefined;
+  const proto = protoOf(object);
+  if (proto !== objectProto && proto !== null) return undefined;
+  out += '{';
+  let first = true;
+  for (const key in object) {
+    const value = object[key];
+    const type = typeof value;
+    // JSON.stringify leaves these members out.
+    if (type === 'undefined' || type === 'function' || type === 'symbol') continue;
+    out += first ? '"' : ',"';
+    out += key;
+    first = false;
+    switch (type) {
+      case 'string': out += '":"'; out += value; out += '"'; strings += 2; break;
+      case 'object':
+        out += '":';
+        if (value === null) out += 'null';
+        else if ((out = writeObject(value, depth + 1, out)) === undefined) return undefined;
+        strings += 1;
+        break;
+      case 'boolean': out += value ? '":true' : '":false'; strings += 1; break;
+      // String(number) is JSON.stringify's text for finite numbers (-0 included).
+      case 'number': out += '":'; out += Number.isFinite(value) ? String(value) : 'null'; strings += 1; break;
+      default: return undefined; // bigint: JSON.stringify throws
+    }
+  }
+  return out + '}';
+}
+
+/**
+ * The body, members in the order each dialect documents; members a dialect lacks are still
+ * written so that the core names them in its error (undefined ones are left out by JSON).
+ */
+function bodyFor(apiVersion, transferTarget, transferee, clientContext, operationContext) {
+  if (apiVersion === 'beta-2018') return { clientContext, operationContext, transferee, target: transferTarget };
+  if (transferee === undefined && clientContext === undefined && operationContext === undefined) return { transferTarget };
+  return { transferTarget, transferee, clientContext, operationContext };
+}
+
+/**
+ * `head` + the body's JSON with unescaped strings (see writeObject), or undefined. One string, so
+ * that it is flattened once (by isWellFormed) before encodeInto.
+ */
+function writeBody(head, apiVersion, transferTarget, transferee, clientContext, operationContext) {
+  strings = 0;
+  if (prototypeIsPolluted()) return undefined;
+  try {
+    return writeObject(bodyFor(apiVersion, transferTarget, transferee, clientContext, operationContext), 0, head);
+  } catch {
+    return undefined; // a throwing getter or proxy: JSON.stringify reports it
+  }
+}
+
 function urlParts(apiVersion, cloud, baseUrl) {
   const u = urlFor;
   if (u.apiVersion === apiVersion && u.cloud === cloud && u.baseUrl === baseUrl) return u;
@@ -74,10 +154,12 @@ function urlParts(apiVersion, cloud, baseUrl) {
  * Builds and validates a Graph call-transfer request. Throws a `GraphCallTransferError` with a
  * stable `kind` and the JSON path of the offending value.
  *
- * The body is serialized here by the native JSON.stringify and validated byte for byte in wasm,
- * so what is validated is exactly what is sent (see benches/request.mjs for the cost). The head
- * strings and the body cross in one buffer written by one encodeInto, and nothing but success or
- * an error comes back (docs/perf.md).
+ * The body's JSON is exactly what JSON.stringify writes (written here without escapes when the
+ * core confirms none was needed, else by JSON.stringify) and the core validates that text byte
+ * for byte, so what is validated is exactly what is sent. The head strings and the body cross in
+ * one buffer written by one encodeInto, and nothing but a status comes back (docs/perf.md,
+ * benches/request.mjs). Getters in the options may be read twice (once more by JSON.stringify
+ * when the body has a string to escape or something only JSON.stringify writes).
  */
 export function buildTransferRequest(options) {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -89,28 +171,20 @@ export function buildTransferRequest(options) {
   let clientRequestId = options.clientRequestId;
   if (clientRequestId === true) clientRequestId = randomUuid();
   else if (clientRequestId === false) clientRequestId = undefined;
-  // The body in the member order each dialect documents; members a dialect lacks are still
-  // written so that the core names them in its error.
-  let body;
-  if (apiVersion === 'beta-2018') body = { clientContext, operationContext, transferee, target: transferTarget };
-  else if (transferee === undefined && clientContext === undefined && operationContext === undefined) body = { transferTarget };
-  else body = { transferTarget, transferee, clientContext, operationContext };
-  const bodyText = toJson(body, 'options');
-  // A lone surrogate in baseUrl would be encoded as U+FFFD and could pass as a host character, so
-  // such a URL goes through the JSON head, which refuses it.
-  if (typeof callId === 'string' && isText(apiVersion) && isText(cloud) && isText(clientRequestId) && (baseUrl === undefined || (typeof baseUrl === 'string' && baseUrl.isWellFormed()))) {
-    // Fast path: the head as plain strings (the core checks them exactly as it checks JSON).
-    const text = callId + (apiVersion ?? '') + (cloud ?? '') + (baseUrl ?? '') + (clientRequestId ?? '') + bodyText;
-    // encodeInto needs at most 3 bytes per UTF-16 unit.
-    const { written } = encoder.encodeInto(text, inputView(text.length * 3));
-    if (raw.checkTransferRequestBufferedRaw(written, callId.length, units(apiVersion), units(cloud), units(baseUrl), units(clientRequestId)) !== 0) {
-      // Throws the core's error (kind, path, reason); the check has just kept it.
-      raw.throwRequestErrorRaw();
-      throw makeError('invalidJson', '', 'the request was refused without a reason');
-    }
-    const u = urlParts(apiVersion, cloud, baseUrl);
-    const headers = clientRequestId === undefined ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', 'client-request-id': clientRequestId };
-    return new TransferRequest('POST', u.before + callId + u.after, headers, bodyText);
+  let bodyText;
+  if (typeof callId === 'string' && isText(apiVersion) && isText(cloud) && isText(clientRequestId) && isText(baseUrl)) {
+    // The head as plain strings (the core checks them exactly as it checks JSON) and the body
+    // cross in one buffer: first the body as written here, then (when a string needs an escape,
+    // or for what only JSON.stringify writes exactly) as JSON.stringify writes it.
+    const head = callId + (apiVersion ?? '') + (cloud ?? '') + (baseUrl ?? '') + (clientRequestId ?? '');
+    const written = writeBody(head, apiVersion, transferTarget, transferee, clientContext, operationContext);
+    let built = written === undefined ? undefined : checkBuffered(written, head.length, strings, callId, apiVersion, cloud, baseUrl, clientRequestId);
+    if (built !== undefined) return built;
+    bodyText = toJson(bodyFor(apiVersion, transferTarget, transferee, clientContext, operationContext), 'options');
+    built = checkBuffered(head + bodyText, head.length, -1, callId, apiVersion, cloud, baseUrl, clientRequestId);
+    if (built !== undefined) return built;
+  } else {
+    bodyText = toJson(bodyFor(apiVersion, transferTarget, transferee, clientContext, operationContext), 'options');
   }
   // Any other head value (missing callId, a number, null...): the JSON head reports it exactly.
   const head = toJson({ callId, apiVersion, cloud, baseUrl, clientRequestId }, 'options');
@@ -119,6 +193,35 @@ export function buildTransferRequest(options) {
   const headers = {};
   for (let i = 2; i < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
   return new TransferRequest(parts[0], parts[1], headers, bodyText);
+}
+
+/**
+ * Checks `text` (the head strings, `headLength` UTF-16 units, then the body) in wasm (one
+ * encodeInto into wasm memory, one call) and returns the request, or undefined when the text is
+ * not well-formed UTF-16 or when the unescaped body (`unescaped` >= 0 strings) needed an escape.
+ */
+function checkBuffered(text, headLength, unescaped, callId, apiVersion, cloud, baseUrl, clientRequestId) {
+  // A lone surrogate would be encoded as U+FFFD. JSON.stringify escapes it in the body; in
+  // baseUrl it could pass as a host character, so such a URL goes through the JSON head, which
+  // refuses it; in the other head strings U+FFFD is refused as they are checked.
+  if (unescaped >= 0 ? !text.isWellFormed() : baseUrl !== undefined && !baseUrl.isWellFormed()) return undefined;
+  // encodeInto needs at most 3 bytes per UTF-16 unit.
+  const { written } = encoder.encodeInto(text, inputView(text.length * 3));
+  const status = raw.checkTransferRequestBufferedRaw(written, unescaped, callId.length, units(apiVersion), units(cloud), units(baseUrl), units(clientRequestId));
+  if (status === 1) throwRequestError();
+  return status === 0 ? finish(callId, apiVersion, cloud, baseUrl, clientRequestId, text.slice(headLength)) : undefined;
+}
+
+function throwRequestError() {
+  // Throws the core's error (kind, path, reason); the check has just kept it.
+  raw.throwRequestErrorRaw();
+  throw makeError('invalidJson', '', 'the request was refused without a reason');
+}
+
+function finish(callId, apiVersion, cloud, baseUrl, clientRequestId, bodyText) {
+  const u = urlParts(apiVersion, cloud, baseUrl);
+  const headers = clientRequestId === undefined ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', 'client-request-id': clientRequestId };
+  return new TransferRequest('POST', u.before + callId + u.after, headers, bodyText);
 }
 
 /**

@@ -29,6 +29,50 @@ pub(crate) fn certainly_valid(body: &[u8], api_version: ApiVersion) -> bool {
     s.body(api_version).is_some() && s.pos == body.len()
 }
 
+/// Whether `text`, JSON its writer produced by putting `strings` strings (member names and string
+/// values) between quotes *without escaping them*, needed no escape after all: it holds exactly
+/// `2 * strings` quote characters and no backslash and no control character. Then every string
+/// is between its own quotes verbatim, so the text is exactly what an escaping serializer (such as
+/// JavaScript's `JSON.stringify`) writes for the same structure; otherwise some string held a
+/// quote, a backslash or a control character, and the caller must serialize with escapes.
+///
+/// `buildTransferRequest` writes the body this way in JavaScript (cheaper there than
+/// `JSON.stringify`) and asks the core this before [`super::check_compact`] trusts the text.
+///
+/// ```
+/// use graph_call_transfer::request::no_escapes_needed;
+/// assert!(no_escapes_needed(br#"{"a":"b c","d":1}"#, 3));
+/// // The writer put `b"c` between quotes: the count is off.
+/// assert!(!no_escapes_needed(br#"{"a":"b"c"}"#, 2));
+/// assert!(!no_escapes_needed(b"{\"a\":\"b\\\\\"}", 2));
+/// assert!(!no_escapes_needed(b"{\"a\":\"b\n\"}", 2));
+/// ```
+pub fn no_escapes_needed(text: &[u8], strings: usize) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut quotes = 0usize;
+    let mut bad = 0u64;
+    let mut chunks = text.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = word8(chunk, 0);
+        // Exactly the bytes equal to `"` (no borrow between bytes: the high bits are masked).
+        let q = word ^ (ONES * u64::from(b'"'));
+        let q = !(((q & LOW7) + LOW7) | q | LOW7);
+        quotes += q.count_ones() as usize;
+        // Any byte below 0x20 or equal to `\` (exact as "any?").
+        let b = word ^ (ONES * u64::from(b'\\'));
+        bad |= (word.wrapping_sub(ONES * 0x20) & !word) | (b.wrapping_sub(ONES) & !b);
+    }
+    for &byte in chunks.remainder() {
+        quotes += usize::from(byte == b'"');
+        if byte < 0x20 || byte == b'\\' {
+            return false;
+        }
+    }
+    bad & HIGH == 0 && Some(quotes) == strings.checked_mul(2)
+}
+
 /// A cursor over the input; every method returns `None` for "not sure".
 struct Fast<'a> {
     b: &'a [u8],

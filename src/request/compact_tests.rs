@@ -514,3 +514,120 @@ fn escapes_and_odd_strings_are_left_to_the_full_scanner() {
         same_as_check(body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
     }
 }
+
+/// JSON written as `buildTransferRequest`'s JavaScript writes it: strings put between quotes
+/// without escaping; returns how many strings (names and string values) it wrote.
+fn write_unescaped(value: &Value, out: &mut String) -> usize {
+    match value {
+        Value::String(s) => {
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+            1
+        }
+        Value::Object(members) => {
+            out.push('{');
+            let mut strings = 0;
+            for (i, (name, member)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push('"');
+                out.push_str(name);
+                out.push_str("\":");
+                strings += 1 + write_unescaped(member, out);
+            }
+            out.push('}');
+            strings
+        }
+        Value::Array(items) => {
+            out.push('[');
+            let mut strings = 0;
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                strings += write_unescaped(item, out);
+            }
+            out.push(']');
+            strings
+        }
+        other => {
+            out.push_str(&other.to_string());
+            0
+        }
+    }
+}
+
+fn any_char_string() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            4 => "[a-z0-9 .+@#-]",
+            1 => (0u32..0x20).prop_map(|c| char::from_u32(c).unwrap().to_string()),
+            1 => Just("\"".to_owned()),
+            1 => Just("\\".to_owned()),
+            1 => any::<char>().prop_map(String::from),
+        ],
+        0..12,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+fn loose_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        any_char_string().prop_map(Value::String),
+        any::<i32>().prop_map(Value::from),
+        any::<bool>().prop_map(Value::Bool),
+        Just(Value::Null),
+    ];
+    leaf.prop_recursive(4, 40, 5, |inner| {
+        prop_oneof![
+            proptest::collection::vec((any_char_string(), inner.clone()), 0..5)
+                .prop_map(|members| Value::Object(members.into_iter().collect())),
+            proptest::collection::vec(inner, 0..3).prop_map(Value::Array),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(Config::with_cases(3000))]
+
+    /// It says yes exactly when the unescaped text is what an escaping serializer writes.
+    #[test]
+    fn no_escapes_needed_exactly_when_the_text_is_json_stringify_s(value in prop_oneof![body(), loose_value()]) {
+        let mut text = String::new();
+        let strings = write_unescaped(&value, &mut text);
+        let escaped = serde_json::to_string(&value).unwrap();
+        prop_assert_eq!(super::no_escapes_needed(text.as_bytes(), strings), text == escaped);
+        // A wrong count is caught (two quotes in the strings make up for one more string).
+        if text == escaped {
+            prop_assert!(!super::no_escapes_needed(text.as_bytes(), strings + 1));
+        }
+    }
+}
+
+#[test]
+fn no_escapes_needed_at_every_position_of_a_word() {
+    for len in 0..20 {
+        for at in 0..len {
+            for bad in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+                let mut value = vec![b'a'; len];
+                value[at] = bad;
+                let mut text = b"{\"k\":\"".to_vec();
+                text.extend_from_slice(&value);
+                text.extend_from_slice(b"\"}");
+                assert!(!super::no_escapes_needed(&text, 2), "{len} {at} {bad}");
+            }
+            // Bytes next to the special ones, and non-ASCII, are fine.
+            for good in [b'!', b'#', b'[', b']', 0x20, 0x7f, 0x80, 0xa2, 0xdc, 0xff] {
+                let mut text = b"{\"k\":\"".to_vec();
+                let mut value = vec![b'a'; len];
+                value[at] = good;
+                text.extend_from_slice(&value);
+                text.extend_from_slice(b"\"}");
+                assert!(super::no_escapes_needed(&text, 2), "{len} {at} {good}");
+            }
+        }
+    }
+    assert!(!super::no_escapes_needed(b"{}", usize::MAX));
+}

@@ -21,6 +21,7 @@ use serde::Serialize;
 
 pub use body::{validate_body, TransferBody};
 pub use builder::TransferRequestBuilder;
+pub use compact::no_escapes_needed;
 pub use options::{build_from_json, check, check_compact, prepare, HeadOptions, TransferOptions};
 
 use crate::error::{Error, ErrorKind};

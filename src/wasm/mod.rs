@@ -73,16 +73,22 @@ pub fn input_buffer_raw(len: usize) -> usize {
 /// Validates the request in the first `len` bytes of the input buffer (written by JavaScript at
 /// the address [`input_buffer_raw`] returned). Each head argument is that string's length in
 /// UTF-16 code units (JavaScript's `length`), or a negative number when the option is absent.
-/// The body after the head strings is `JSON.stringify`'s output, so the core's quick pass for
-/// compact JSON applies ([`request::check_compact`]).
+/// The body after the head strings is compact JSON: `JSON.stringify`'s output when `strings` is
+/// negative; otherwise JSON that JavaScript wrote with `strings` strings put between quotes
+/// without escapes, which is used only when [`request::no_escapes_needed`] says that it is what
+/// `JSON.stringify` would have written. Either way the core's quick pass for compact JSON applies
+/// ([`request::check_compact`]).
 ///
-/// Returns 0 when the request is valid, and otherwise 1 after keeping the error for
-/// [`throw_request_error_raw`]: a plain number crosses the boundary without the array a `Result`
-/// would allocate in JavaScript. Nothing is allocated on success; the URL comes from
+/// Returns 0 when the request is valid, 1 after keeping the error for [`throw_request_error_raw`]
+/// when it is not (a plain number crosses the boundary without the array a `Result` would
+/// allocate in JavaScript), and 2 when the unescaped body needed escapes (JavaScript then uses
+/// `JSON.stringify`). Nothing is allocated on success; the URL comes from
 /// [`transfer_url_parts_raw`], which JavaScript calls once per base URL and dialect.
 #[wasm_bindgen(js_name = checkTransferRequestBufferedRaw)]
+#[allow(clippy::too_many_arguments)]
 pub fn check_transfer_request_buffered_raw(
     len: usize,
+    strings: i32,
     call_id: i32,
     api_version: i32,
     cloud: i32,
@@ -95,10 +101,16 @@ pub fn check_transfer_request_buffered_raw(
         let lengths = [call_id, api_version, cloud, base_url, client_request_id]
             .map(|n| usize::try_from(n).ok());
         let (head, body) = request::HeadOptions::from_utf16_lengths(input, lengths)?;
-        request::check_compact(&head, body)
+        if let Ok(strings) = usize::try_from(strings) {
+            if !request::no_escapes_needed(body, strings) {
+                return Ok(false);
+            }
+        }
+        request::check_compact(&head, body).map(|()| true)
     });
     match result {
-        Ok(()) => 0,
+        Ok(true) => 0,
+        Ok(false) => 2,
         Err(error) => {
             REQUEST_ERROR.with(|slot| *slot.borrow_mut() = Some(error));
             1

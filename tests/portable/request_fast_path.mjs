@@ -124,4 +124,67 @@ export default function (t) {
     // Both outcomes occur (the comparison would prove little otherwise).
     assert.ok(accepted > 50 && accepted < targets.length * extras.length - 50, `${accepted} accepted`);
   });
+
+  t.test('the body written without JSON.stringify is exactly JSON.stringify\'s, for any value', ({ pkg, assert }) => {
+    // The fast path writes plain objects itself and lets the core confirm no string needed an
+    // escape; everything else goes through JSON.stringify. Either way bodyText must be exactly
+    // JSON.stringify's, and errors the JSON-head path's (clientRequestId: null takes that path).
+    class Point { constructor() { this.x = 1; } }
+    const withGetter = { get g() { return 'got'; }, plain: 'p' };
+    const protoless = Object.assign(Object.create(null), { a: 'b', n: 1 });
+    const cyclic = { a: 'x' };
+    cyclic.self = cyclic;
+    let deep = { end: 'x' };
+    for (let i = 0; i < 40; i++) deep = { d: deep };
+    const values = [
+      'plain', '', 'a"b', 'back\\slash', 'line\nfeed', '\u0000\u0001\u001f\u007f', 'é', '😀', '\u2028\u2029', '\ud800', 'x\udc00',
+      0, -0, 1, -1.5, 1e21, 5e-7, 123456789012345680000, NaN, Infinity, -Infinity, Number.MAX_VALUE, Number.MIN_VALUE,
+      true, false, null, undefined, () => 1, Symbol('s'),
+      {}, { a: { b: { c: 'd' } } }, { 2: 'two', 1: 'one', b: 'b', a: 'a' }, { 'q"uote': 1, 'back\\': 2, 'ctl\n': 3, '': 4 },
+      { u: undefined, f() {}, s: Symbol('x'), kept: 'k' }, withGetter, protoless, new Point(), new Date(0), { toJSON: () => 'custom' },
+      ['array', 1, undefined, null], new Map([[1, 2]]), new String('boxed'), Object(1), deep, 10n, cyclic,
+    ];
+    const outcome = (options) => {
+      try {
+        const r = pkg.buildTransferRequest(options);
+        return { bodyText: r.bodyText, url: r.url };
+      } catch (error) {
+        return { kind: error.kind, path: error.path };
+      }
+    };
+    let compared = 0;
+    for (const value of values) {
+      for (const transferTarget of [
+        { identity: { user: { id: 'u' } }, extra: value },
+        { extra: value, identity: { user: { id: 'u', displayName: value } } },
+      ]) {
+        for (const extra of [{}, { clientContext: 'c"x' }, { apiVersion: 'beta-2018', operationContext: value }]) {
+          const options = { callId, transferTarget, ...extra };
+          const fast = outcome(options);
+          const full = outcome({ ...options, clientRequestId: null });
+          assert.deepEqual(fast, full, String(typeof value));
+          if (fast.bodyText !== undefined) {
+            const { callId: _, apiVersion, ...rest } = options;
+            const body = apiVersion === 'beta-2018'
+              ? { clientContext: rest.clientContext, operationContext: rest.operationContext, transferee: rest.transferee, target: transferTarget }
+              : { transferTarget, ...(rest.clientContext === undefined ? {} : { clientContext: rest.clientContext }) };
+            assert.equal(fast.bodyText, JSON.stringify(body));
+            compared += 1;
+          }
+        }
+      }
+    }
+    assert.ok(compared > 100, `${compared} bodies compared`);
+    // A polluted Object.prototype (for...in would list its member; JSON.stringify does not).
+    Object.prototype.polluted = 'p'; // eslint-disable-line no-extend-native
+    try {
+      const r = pkg.buildTransferRequest({ callId, transferTarget: user });
+      assert.equal(r.bodyText, JSON.stringify({ transferTarget: user }));
+    } finally {
+      delete Object.prototype.polluted;
+    }
+    // A getter that throws: the error is JSON.stringify's, as a typed error.
+    const throwing = { identity: { user: { id: 'u' } }, get boom() { throw new Error('no'); } };
+    assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: throwing }), { kind: 'invalidType', path: '' });
+  });
 }
