@@ -35,6 +35,11 @@ detect_wasm_mode() {
 # (docs/perf.md, "State at the end of session 2"; 25 saved 5.9 KiB but parsing looked ~4% slower).
 WASM_BASE_RUSTFLAGS="-Cllvm-args=-inline-threshold=60"
 
+# The two build-std routes run with RUSTC_BOOTSTRAP, so they also set `--cfg gct_opt_attr`: the
+# crate's per-function `#[optimize(size)]` / `#[optimize(speed)]` attributes (feature
+# optimize_attribute, src/lib.rs) apply there and nowhere else (docs/perf.md, session 3).
+# `-Zlocation-detail=none` drops the file/line strings of panic locations (a panic aborts at
+# once in these builds, so nothing ever printed them): -0.3 KiB gzip.
 # Runs cargo for the wasm32 target with the right toolchain and flags: "$@" are extra cargo args.
 wasm_cargo() {
   local sub="$1"; shift
@@ -42,7 +47,7 @@ wasm_cargo() {
     # rust-src is installed: rebuild std for size too, as the Debian route does (RUSTC_BOOTSTRAP
     # unlocks -Z flags on stable; a separate target dir keeps native builds untouched).
     RUSTC_BOOTSTRAP=1 \
-      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort $WASM_BASE_RUSTFLAGS ${WASM_EXTRA_RUSTFLAGS:-}" \
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none --cfg gct_opt_attr $WASM_BASE_RUSTFLAGS ${WASM_EXTRA_RUSTFLAGS:-}" \
       cargo "$sub" --target wasm32-unknown-unknown --target-dir "$ROOT/target/wasm-rustup" \
       -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
   elif [ "$WASM_MODE" = rustup ]; then
@@ -50,7 +55,7 @@ wasm_cargo() {
   else
     PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 \
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$DEBIAN_LD" \
-      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort $WASM_BASE_RUSTFLAGS ${WASM_EXTRA_RUSTFLAGS:-}" \
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none --cfg gct_opt_attr $WASM_BASE_RUSTFLAGS ${WASM_EXTRA_RUSTFLAGS:-}" \
       /usr/bin/cargo "$sub" --target wasm32-unknown-unknown --target-dir "$ROOT/target/wasm-debian" \
       -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
   fi

@@ -36,11 +36,13 @@ pub(crate) struct Object<'a>(pub Vec<(Cow<'a, str>, Value<'a>)>);
 
 impl<'a> Object<'a> {
     /// The member `name` (the last one when it is repeated).
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(crate) fn get(&self, name: &str) -> Option<&Value<'a>> {
         self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
     /// The distinct member names with their (last) values, in document order of first sight.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(crate) fn members(&self) -> impl Iterator<Item = (&str, &Value<'a>)> {
         self.0.iter().enumerate().filter_map(move |(i, (k, v))| {
             let first = !self.0[..i].iter().any(|(other, _)| other == k);
@@ -59,6 +61,7 @@ pub(crate) struct SyntaxError {
 
 impl SyntaxError {
     /// `"{what} at line L column C"` (the shape of `serde_json`'s messages).
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(crate) fn message(&self) -> String {
         let mut out = String::with_capacity(self.what.len() + 24);
         out.push_str(self.what);
@@ -72,6 +75,7 @@ impl SyntaxError {
 
 /// Parses one JSON document (UTF-8 bytes; trailing whitespace only).
 #[inline(never)]
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn parse(bytes: &[u8]) -> Result<Value<'_>, SyntaxError> {
     let at = |pos: usize, what: &'static str| {
         let (line, column) = line_col(bytes, pos);
@@ -84,6 +88,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Value<'_>, SyntaxError> {
     Ok(v)
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn value<'a>(s: &mut Scanner<'a>, text: &'a str, depth: usize) -> Result<Value<'a>, Syntax> {
     let close = match s.peek() {
         Some(b'{') => b'}',
@@ -143,6 +148,7 @@ fn value<'a>(s: &mut Scanner<'a>, text: &'a str, depth: usize) -> Result<Value<'
 
 /// The content of a string span of valid UTF-8 `text`: borrowed without escapes, decoded with
 /// them (a lone surrogate is an error, positioned at the string).
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn string(text: &str, span: StrSpan) -> Result<Cow<'_, str>, Syntax> {
     let raw = &text[span.start..span.end];
     if !span.escaped {
@@ -158,6 +164,7 @@ pub(crate) fn string(text: &str, span: StrSpan) -> Result<Cow<'_, str>, Syntax> 
 }
 
 /// Whether a string's raw content has a `\u` escape of a surrogate that is not half of a pair.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn lone_surrogate(raw: &[u8]) -> bool {
     let hex = |at: usize| {
         raw.get(at..at + 4)
@@ -197,6 +204,7 @@ fn lone_surrogate(raw: &[u8]) -> bool {
 /// stops. Returns whether the whole text was read and every call returned `true`. Values are
 /// skipped without a nesting limit (the skip is iterative) and with `serde_json`'s leniency for
 /// lone surrogates inside them.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn raw_members<'a>(
     text: &'a str,
     mut member: impl FnMut(&str, &'a str) -> bool,
@@ -229,11 +237,13 @@ pub(crate) fn raw_members<'a>(
 impl<'a> Value<'a> {
     /// The (last) member `name` of an object.
     #[cfg(test)]
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(crate) fn get(&self, name: &str) -> Option<&Value<'a>> {
         self.as_object()?.get(name)
     }
 
     /// The text of a string.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
@@ -242,6 +252,7 @@ impl<'a> Value<'a> {
     }
 
     /// The members of an object.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(crate) fn as_object(&self) -> Option<&Object<'a>> {
         match self {
             Value::Object(o) => Some(o),
@@ -250,6 +261,7 @@ impl<'a> Value<'a> {
     }
 
     /// What kind of value this is, for type errors (`"a string"`, `"null"` ...).
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(crate) fn kind(&self) -> &'static str {
         match self {
             Value::Null => "null",
@@ -262,6 +274,7 @@ impl<'a> Value<'a> {
     }
 
     /// A number that is a non-negative integer within `u64` (not `-0`, as in `serde_json`).
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(crate) fn as_u64(&self) -> Option<u64> {
         match self {
             Value::Number(n) => parse_u64(n.as_bytes()),
@@ -270,6 +283,7 @@ impl<'a> Value<'a> {
     }
 
     /// A number that is an integer within `i64`.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(crate) fn as_i64(&self) -> Option<i64> {
         match self {
             Value::Number(n) => match n.strip_prefix('-') {
@@ -284,6 +298,7 @@ impl<'a> Value<'a> {
     }
 
     /// A number as `f64` (`None` when it is not a number or overflows `f64`).
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(crate) fn as_f64(&self) -> Option<f64> {
         match self {
             Value::Number(n) => parse_f64(n),
@@ -292,6 +307,7 @@ impl<'a> Value<'a> {
     }
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn parse_u64(digits: &[u8]) -> Option<u64> {
     if digits.is_empty() {
         return None;
@@ -310,6 +326,7 @@ fn parse_u64(digits: &[u8]) -> Option<u64> {
 /// whose digits and power of ten are both exactly representable; otherwise within an ulp or
 /// so (like `serde_json` without `float_roundtrip`), without pulling the standard library's
 /// correctly rounded parser and its tables into the wasm.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn parse_f64(text: &str) -> Option<f64> {
     let b = text.as_bytes();
     let (negative, mut i) = if b.first() == Some(&b'-') {
@@ -383,6 +400,7 @@ pub(crate) fn parse_f64(text: &str) -> Option<f64> {
     Some(if negative { -v } else { v })
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn pow10(e: i32) -> f64 {
     // 10^0..10^22 are exact in f64.
     const EXACT: [f64; 23] = [
@@ -399,6 +417,7 @@ fn pow10(e: i32) -> f64 {
 }
 
 /// Appends the decimal digits of `n`.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn push_u64(out: &mut String, mut n: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
@@ -414,6 +433,7 @@ pub(crate) fn push_u64(out: &mut String, mut n: u64) {
 }
 
 /// Appends `n` in decimal.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn push_i64(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
@@ -422,6 +442,7 @@ pub(crate) fn push_i64(out: &mut String, n: i64) {
 }
 
 /// Appends `"name":` after `{` or a previous member (`first` decides the comma).
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn push_key(out: &mut String, name: &str, first: bool) {
     if !first {
         out.push(',');
@@ -432,6 +453,7 @@ pub(crate) fn push_key(out: &mut String, name: &str, first: bool) {
 }
 
 /// Appends a JSON string or `null`.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn push_opt_str(out: &mut String, value: Option<&str>) {
     match value {
         Some(v) => push_json_string(out, v),

@@ -1,6 +1,9 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
+// Per-function optimisation levels in the wasm builds that set `--cfg gct_opt_attr` (build-std
+// modes of scripts/toolchain.sh, which run with RUSTC_BOOTSTRAP); native builds never see it.
+#![cfg_attr(gct_opt_attr, feature(optimize_attribute))]
 
 //! # Architecture
 //!

@@ -12,6 +12,7 @@
 /// assert_eq!(base64url_decode(b"eyJhIjoxfQ").unwrap(), br#"{"a":1}"#);
 /// assert!(base64url_decode(b"eyJhIjoxfQ==").is_err());
 /// ```
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn base64url_decode(input: &[u8]) -> Result<Vec<u8>, &'static str> {
     if input.len() % 4 == 1 {
         return Err("invalid base64url length");

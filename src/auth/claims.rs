@@ -21,6 +21,7 @@ pub struct Claims {
     pub tid: Option<String>,
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn malformed(path: &str, detail: &str) -> AuthError {
     AuthError::new(
         AuthErrorKind::Malformed {
@@ -37,6 +38,7 @@ impl Claims {
     ///
     /// # Errors
     /// [`AuthErrorKind::Malformed`] at `payload` or `payload.<claim>`.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn from_json(json: &[u8]) -> Result<Self, AuthError> {
         let map = json::object(json).map_err(|why| malformed("payload", &why))?;
         let string = |name: &str, path: &str| {
@@ -93,6 +95,7 @@ pub enum Audience {
 
 impl Audience {
     /// Whether `value` is the audience or one of them (exact, case-sensitive comparison).
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn contains(&self, value: &str) -> bool {
         match self {
             Self::One(one) => one == value,

@@ -16,6 +16,7 @@ pub struct AuthError {
 
 impl AuthError {
     /// Creates an error of `kind` at `path` (empty for the whole token).
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn new(kind: AuthErrorKind, path: impl Into<String>) -> Self {
         Self {
             kind,
@@ -24,32 +25,38 @@ impl AuthError {
     }
 
     /// What went wrong.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn kind(&self) -> &AuthErrorKind {
         &self.kind
     }
 
     /// Where: `authorization`, `header.<name>`, `payload.<claim>`, `signature`, `keys`, or empty.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn path(&self) -> &str {
         &self.path
     }
 
     /// Splits the error into its kind and path.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn into_parts(self) -> (AuthErrorKind, String) {
         (self.kind, self.path)
     }
 
     /// The stable camelCase name of the kind, as JavaScript sees it in `error.kind`.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn kind_name(&self) -> &'static str {
         self.kind.name()
     }
 
     /// Why, without the path.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn reason(&self) -> String {
         self.kind.to_string()
     }
 }
 
 impl fmt::Display for AuthError {
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.path.is_empty() {
             fmt::Display::fmt(&self.kind, f)
@@ -118,6 +125,7 @@ pub enum AuthErrorKind {
 
 impl AuthErrorKind {
     /// The stable camelCase name of this kind (`error.kind` in JavaScript).
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn name(&self) -> &'static str {
         match self {
             Self::MissingToken => "missingToken",
@@ -137,6 +145,7 @@ impl AuthErrorKind {
 }
 
 impl fmt::Display for AuthErrorKind {
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::MissingToken => f.write_str(

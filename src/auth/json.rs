@@ -5,11 +5,13 @@
 pub(crate) use crate::json::{Object, Value as Json};
 
 /// Parses one JSON document; the error is the syntax problem with its line and column.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn parse(json: &[u8]) -> Result<Json<'_>, String> {
     crate::json::parse(json).map_err(|e| e.message())
 }
 
 /// Parses `json` as one JSON object.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn object(json: &[u8]) -> Result<Object<'_>, String> {
     match crate::json::parse(json) {
         Ok(Json::Object(map)) => Ok(map),
@@ -19,6 +21,7 @@ pub(crate) fn object(json: &[u8]) -> Result<Object<'_>, String> {
 }
 
 /// A string member: `Ok(None)` when absent or `null`, `Err` when of another type.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn string<'a>(map: &'a Object<'_>, name: &str) -> Result<Option<&'a str>, &'static str> {
     match map.get(name) {
         None | Some(Json::Null) => Ok(None),
@@ -28,6 +31,7 @@ pub(crate) fn string<'a>(map: &'a Object<'_>, name: &str) -> Result<Option<&'a s
 }
 
 /// A number member: `Ok(None)` when absent or `null`, `Err` when of another type.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn number(map: &Object<'_>, name: &str) -> Result<Option<f64>, &'static str> {
     match map.get(name) {
         None | Some(Json::Null) => Ok(None),

@@ -30,11 +30,13 @@ pub struct JwkEntry {
 
 impl JwkEntry {
     /// Whether the key can verify RS256 signatures.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn is_usable(&self) -> bool {
         self.unusable.is_none()
     }
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn fetch_failed(path: &str, detail: impl Into<String>) -> AuthError {
     AuthError::new(
         AuthErrorKind::KeyFetchFailed {
@@ -61,6 +63,7 @@ fn fetch_failed(path: &str, detail: impl Into<String>) -> AuthError {
 /// let keys = read_jwks(br#"{"keys":[{"kid":"a","kty":"EC","crv":"P-256","x":"","y":""}]}"#).unwrap();
 /// assert_eq!(keys[0].unusable.as_deref(), Some("kty is \"EC\", not RSA"));
 /// ```
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn read_jwks(json: &[u8]) -> Result<Vec<JwkEntry>, AuthError> {
     let set =
         json::object(json).map_err(|why| fetch_failed("keys", format!("not a JWKS ({why})")))?;
@@ -95,6 +98,7 @@ pub fn read_jwks(json: &[u8]) -> Result<Vec<JwkEntry>, AuthError> {
     Ok(usable)
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn check_key<'a>(key: &'a json::Object<'_>) -> Result<(&'a str, &'a str), String> {
     let member = |name: &str| json::string(key, name).map_err(|why| format!("{name}: {why}"));
     match member("kty")? {
@@ -140,6 +144,7 @@ fn check_key<'a>(key: &'a json::Object<'_>) -> Result<(&'a str, &'a str), String
     Ok((n, e))
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn significant_bits(bytes: &[u8]) -> u32 {
     let Some(first) = bytes.iter().position(|&b| b != 0) else {
         return 0;
@@ -162,6 +167,7 @@ fn significant_bits(bytes: &[u8]) -> u32 {
 /// assert_eq!(uri, "https://login.example/keys");
 /// assert!(jwks_uri(br#"{"jwks_uri":"http://example.com/keys"}"#).is_err());
 /// ```
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn jwks_uri(openid_configuration: &[u8]) -> Result<String, AuthError> {
     let config = json::object(openid_configuration)
         .map_err(|why| fetch_failed("jwks_uri", format!("not an OpenID configuration ({why})")))?;
@@ -184,6 +190,7 @@ pub fn jwks_uri(openid_configuration: &[u8]) -> Result<String, AuthError> {
 ///
 /// # Errors
 /// [`AuthErrorKind::KeyFetchFailed`] at `jwks_uri` with the reason.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn check_key_url(url: &str) -> Result<(), AuthError> {
     let without_query = url.split_once('?').map_or(url, |(base, _)| base);
     if url.contains('#') {

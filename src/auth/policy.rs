@@ -25,6 +25,7 @@ pub const GLOBAL_ISSUERS: [&str; 2] = [
 ///
 /// Only the global pair is confirmed by Microsoft's samples; the others follow each cloud's Graph
 /// and Bot Framework endpoints. Pass explicit issuers when you know better.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn cloud_issuers(cloud: Cloud) -> [&'static str; 2] {
     match cloud {
         Cloud::UsGovL4 => ["https://graph.microsoft.us", "https://api.botframework.us"],
@@ -94,6 +95,7 @@ pub struct CallbackAuthPolicy {
 
 impl CallbackAuthPolicy {
     /// A policy for the bot `app_id` with the global issuers, any tenant and a 300 s skew.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn new(app_id: impl Into<String>) -> Self {
         Self {
             audience: app_id.into(),
@@ -108,6 +110,7 @@ impl CallbackAuthPolicy {
 
     /// Replaces the accepted issuers (one trailing `/` is ignored when comparing).
     #[must_use]
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn issuers<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, issuers: I) -> Self {
         self.issuers = issuers
             .into_iter()
@@ -118,6 +121,7 @@ impl CallbackAuthPolicy {
 
     /// Accepts only these tenants (compared ignoring ASCII case; an empty list accepts none).
     #[must_use]
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn allowed_tenants<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, tenants: I) -> Self {
         self.tenants = Some(tenants.into_iter().map(|s| s.as_ref().to_owned()).collect());
         self
@@ -125,6 +129,7 @@ impl CallbackAuthPolicy {
 
     /// Sets the clock skew in seconds (saturated to [`MAX_CLOCK_SKEW_SECONDS`]).
     #[must_use]
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn clock_skew_seconds(mut self, seconds: u32) -> Self {
         self.clock_skew = f64::from(seconds.min(MAX_CLOCK_SKEW_SECONDS));
         self
@@ -138,6 +143,7 @@ impl CallbackAuthPolicy {
     /// [`ErrorKind::UnknownCloud`], [`ErrorKind::ConflictingOptions`] for `cloud` with `issuers`,
     /// [`ErrorKind::EmptyValue`] for an empty `issuers` list, and [`ErrorKind::OutOfRange`] for
     /// `clockSkewSeconds`.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
         // Read through the crate's small JSON reader rather than a derived deserializer.
         let map = match super::json::parse(json) {
@@ -176,6 +182,7 @@ impl CallbackAuthPolicy {
     ///
     /// # Errors
     /// As [`from_json`](Self::from_json), except the JSON errors.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn from_options(options: CallbackAuthOptions) -> Result<Self, Error> {
         let app_id = options
             .app_id
@@ -232,6 +239,7 @@ impl CallbackAuthPolicy {
     /// [`AuthErrorKind::WrongIssuer`], [`AuthErrorKind::WrongAudience`],
     /// [`AuthErrorKind::Expired`], [`AuthErrorKind::NotYetValid`],
     /// [`AuthErrorKind::MissingTenant`] and [`AuthErrorKind::TenantNotAllowed`].
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn check(&self, claims: &Claims, now: f64) -> Result<(), AuthError> {
         let Some(exp) = claims.exp else {
             return Err(AuthError::new(
@@ -292,6 +300,7 @@ impl CallbackAuthPolicy {
     }
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn wrong_type(path: &str, expected: &str) -> Error {
     Error::new(
         ErrorKind::InvalidType {
@@ -301,6 +310,7 @@ fn wrong_type(path: &str, expected: &str) -> Error {
     )
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn string(value: &Json, path: &str) -> Result<String, Error> {
     value
         .as_str()
@@ -308,6 +318,7 @@ fn string(value: &Json, path: &str) -> Result<String, Error> {
         .ok_or_else(|| wrong_type(path, "a string"))
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn strings(value: &Json, path: &str) -> Result<Vec<String>, Error> {
     let Json::Array(items) = value else {
         return Err(wrong_type(path, "an array of strings"));
@@ -320,6 +331,7 @@ fn strings(value: &Json, path: &str) -> Result<Vec<String>, Error> {
 }
 
 /// Removes one trailing `/`.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn trim_slash(s: &str) -> &str {
     s.strip_suffix('/').unwrap_or(s)
 }

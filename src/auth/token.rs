@@ -12,6 +12,7 @@ pub const MAX_TOKEN_LEN: usize = 16 * 1024;
 /// The only accepted signature algorithm.
 pub const ALGORITHM: &str = "RS256";
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn malformed(path: &str, detail: impl Into<String>) -> AuthError {
     AuthError::new(
         AuthErrorKind::Malformed {
@@ -35,6 +36,7 @@ fn malformed(path: &str, detail: impl Into<String>) -> AuthError {
 /// assert_eq!(bearer_token(b"  bearer   abc ").unwrap(), b"abc");
 /// assert_eq!(bearer_token(b"Basic dXNlcjpwYXNz").unwrap_err().kind_name(), "missingToken");
 /// ```
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn bearer_token(authorization: &[u8]) -> Result<&[u8], AuthError> {
     let missing = || AuthError::new(AuthErrorKind::MissingToken, "authorization");
     let value = authorization.trim_ascii();
@@ -65,6 +67,7 @@ impl UnverifiedToken {
     ///
     /// # Errors
     /// As [`bearer_token`] and [`parse`](Self::parse).
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn from_authorization(authorization: &[u8]) -> Result<Self, AuthError> {
         Self::parse(bearer_token(authorization)?)
     }
@@ -85,6 +88,7 @@ impl UnverifiedToken {
     /// let err = UnverifiedToken::parse(b"eyJhbGciOiJub25lIn0.e30.").unwrap_err();
     /// assert_eq!(err.kind_name(), "unsupportedAlgorithm");
     /// ```
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn parse(token: &[u8]) -> Result<Self, AuthError> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(malformed("", "longer than 16384 bytes"));
@@ -142,21 +146,25 @@ impl UnverifiedToken {
     }
 
     /// The key id from the header.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn kid(&self) -> &str {
         &self.kid
     }
 
     /// The bytes the signature covers: `base64url(header) "." base64url(payload)`.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn signing_input(&self) -> &[u8] {
         &self.signing_input
     }
 
     /// The decoded signature.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn signature(&self) -> &[u8] {
         &self.signature
     }
 
     /// The decoded payload (the claims as JSON, not yet parsed).
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn payload_json(&self) -> &[u8] {
         &self.payload
     }
@@ -166,6 +174,7 @@ impl UnverifiedToken {
     ///
     /// # Errors
     /// As [`Claims::from_json`] and [`CallbackAuthPolicy::check`].
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn check_claims(&self, policy: &CallbackAuthPolicy, now: f64) -> Result<Claims, AuthError> {
         let claims = Claims::from_json(&self.payload)?;
         policy.check(&claims, now)?;
@@ -174,6 +183,7 @@ impl UnverifiedToken {
 }
 
 /// The length of the last `.`-separated part (the base64url signature).
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn signature_len(token: &[u8]) -> usize {
     token.iter().rev().take_while(|&&b| b != b'.').count()
 }

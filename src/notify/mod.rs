@@ -244,6 +244,7 @@ impl<'de> Deserialize<'de> for ResultCode<'_> {
 
 impl ResultCode<'_> {
     /// The number, if it is one.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             Self::Number(n) => Some(*n),
@@ -252,6 +253,7 @@ impl ResultCode<'_> {
     }
 
     /// Copies borrowed text so the value outlives the body.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn into_owned(self) -> ResultCode<'static> {
         match self {
             Self::Number(n) => ResultCode::Number(n),
@@ -277,6 +279,7 @@ pub struct NotificationResult<'a> {
 
 impl NotificationResult<'_> {
     /// Copies borrowed text so the value outlives the body.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn into_owned(self) -> NotificationResult<'static> {
         NotificationResult {
             code: self.code.map(ResultCode::into_owned),
@@ -328,6 +331,7 @@ impl Notification<'_> {
     ///
     /// Never for a value produced by the parser (the text was validated); returns the
     /// [`serde_json::Error`] otherwise.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn resource_data_value(&self) -> Option<Result<serde_json::Value, serde_json::Error>> {
         self.resource_data.map(serde_json::from_str)
     }
@@ -347,6 +351,7 @@ pub struct NotificationBatch<'a> {
 /// # Errors
 ///
 /// See [`parse_notifications_with`].
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn parse_notifications(body: &[u8]) -> Result<NotificationBatch<'_>, Error> {
     parse_notifications_with(body, &ParseLimits::default())
 }
@@ -365,6 +370,7 @@ pub fn parse_notifications(body: &[u8]) -> Result<NotificationBatch<'_>, Error> 
 /// `limits.max_items`). An item that is not an object, has a field of the wrong type or nests too deep becomes
 /// an [`ItemError`] (kind `invalidType` or `tooDeep`, path such as
 /// `value[3].resourceData.state`).
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn parse_notifications_with<'a>(
     body: &'a [u8],
     limits: &ParseLimits,
@@ -383,6 +389,7 @@ pub fn parse_notifications_with<'a>(
     })
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn code<'a>(c: Option<raw::RawCode>, text: &'a str) -> Option<ResultCode<'a>> {
     c.map(|c| match c {
         raw::RawCode::Int { value, .. } => ResultCode::Number(value),
@@ -390,6 +397,7 @@ fn code<'a>(c: Option<raw::RawCode>, text: &'a str) -> Option<ResultCode<'a>> {
     })
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn to_notification<'a>(e: &raw::RawEntry, text: &'a str) -> Notification<'a> {
     let t = |r: Option<raw::TextRef>| r.map(|r| r.text(text));
     let resource_url = t(e.resource_url);

@@ -73,11 +73,13 @@ impl TransferPhase {
     ];
 
     /// Whether the phase is final (`completed` or `failed`).
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn is_terminal(self) -> bool {
         matches!(self, Self::Completed | Self::Failed)
     }
 
     /// The camelCase name.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Requested => "requested",
@@ -89,6 +91,7 @@ impl TransferPhase {
         }
     }
 
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn rank(self) -> u8 {
         match self {
             Self::Requested | Self::Stalled => 0,
@@ -115,6 +118,7 @@ pub struct TrackerOptions {
 }
 
 impl Default for TrackerOptions {
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn default() -> Self {
         Self {
             stall_after_ms: 60_000,
@@ -211,6 +215,7 @@ struct Seen {
 }
 
 impl From<VecDeque<String>> for Seen {
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn from(order: VecDeque<String>) -> Self {
         let mut set = Keyed::default();
         for id in &order {
@@ -221,6 +226,7 @@ impl From<VecDeque<String>> for Seen {
 }
 
 impl From<Seen> for VecDeque<String> {
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn from(seen: Seen) -> Self {
         seen.order
     }
@@ -257,6 +263,7 @@ const MAX_UNKNOWN_STATES: usize = 16;
 /// but re-registering the same call keeps the history of earlier attempts.
 pub const MAX_HISTORY: usize = 64;
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn record(history: &mut Vec<Transition>, tr: Transition) {
     if history.len() >= MAX_HISTORY {
         history.remove(0);
@@ -266,6 +273,7 @@ fn record(history: &mut Vec<Transition>, tr: Transition) {
 
 impl TransferTracker {
     /// A tracker with `options`.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn new(options: TrackerOptions) -> Self {
         Self {
             options,
@@ -274,6 +282,7 @@ impl TransferTracker {
     }
 
     /// The options.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn options(&self) -> &TrackerOptions {
         &self.options
     }
@@ -286,6 +295,7 @@ impl TransferTracker {
     /// # Errors
     ///
     /// [`ErrorKind::EmptyValue`] when `call_id` is empty.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn register(
         &mut self,
         call_id: &str,
@@ -361,6 +371,7 @@ impl TransferTracker {
     /// Notifications are matched to a transfer by call id, or by `clientContext` for operation
     /// notifications. Those for calls not registered yet are kept (bounded) and applied by
     /// [`register`](Self::register); all others are ignored.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn observe(
         &mut self,
         n: &Notification<'_>,
@@ -398,6 +409,7 @@ impl TransferTracker {
 
     /// Marks transfers without progress for [`TrackerOptions::stall_after_ms`] as `stalled` and
     /// returns those transitions. Call it periodically, or before reading phases.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn tick(&mut self, now: u64) -> Vec<Transition> {
         let after = self.options.stall_after_ms;
         let mut out = Vec::new();
@@ -424,21 +436,25 @@ impl TransferTracker {
     }
 
     /// The phase of the transfer of `call_id`.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn phase(&self, call_id: &str) -> Option<TransferPhase> {
         self.transfers.get(call_id).map(|t| t.phase)
     }
 
     /// Everything known about the transfer of `call_id`.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn get(&self, call_id: &str) -> Option<&TrackedTransfer> {
         self.transfers.get(call_id).map(|t| &**t)
     }
 
     /// All tracked transfers, ordered by call id.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn transfers(&self) -> impl Iterator<Item = &TrackedTransfer> {
         self.transfers.values().map(|t| &**t)
     }
 
     /// Stops tracking `call_id`; returns what was known.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn remove(&mut self, call_id: &str) -> Option<TrackedTransfer> {
         self.transfers.remove(call_id).map(|t| *t)
     }
@@ -449,6 +465,7 @@ impl TransferTracker {
     ///
     /// Never: every field is JSON-representable (the `Result` is kept for compatibility). The
     /// text is exactly what `serde_json::to_string` writes for the tracker.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn to_json(&self) -> Result<String, Error> {
         let mut out = String::with_capacity(256);
         state::write_tracker(self, &mut out);
@@ -464,10 +481,12 @@ impl TransferTracker {
     /// [`ErrorKind::InvalidType`] for a value of the wrong type or a repeated field and
     /// [`ErrorKind::MissingField`] for a missing one, with the JSON path of the value (such as
     /// `transfers.341a.history[0].to`).
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
         state::read_tracker(json)
     }
 
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn find_mut(&mut self, n: &Notification<'_>) -> Option<&mut TrackedTransfer> {
         if let Some(id) = n.call_id.as_deref() {
             if self.transfers.contains_key(id) {
@@ -481,6 +500,7 @@ impl TransferTracker {
             .map(|t| &mut **t)
     }
 
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn remember(&mut self, key: String) {
         if self.options.max_message_ids == 0 {
             return;
@@ -494,6 +514,7 @@ impl TransferTracker {
         self.seen.order.push_back(key);
     }
 
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn keep_early(&mut self, n: &Notification<'_>, message_id: Option<&str>) {
         let relevant =
             n.transfer.is_some() || n.state.is_some() || n.change_type == Some(ChangeType::Deleted);
@@ -531,12 +552,14 @@ impl TransferTracker {
 
 /// Keys of early notifications known only by clientContext (cannot collide with a call id,
 /// which never contains a space).
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn context_key(ctx: &str) -> String {
     let mut k = String::from("clientContext ");
     k.push_str(ctx);
     k
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn apply(
     t: &mut TrackedTransfer,
     n: &Obs<'_>,

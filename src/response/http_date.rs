@@ -36,6 +36,7 @@ const LONG_DAYS: [&str; 7] = [
 /// assert_eq!(parse_http_date("Sun Nov  6 08:49:37 1994"), Some(784_111_777_000));
 /// assert_eq!(parse_http_date("yesterday"), None);
 /// ```
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn parse_http_date(text: &str) -> Option<u64> {
     let text = text.trim();
     if let Some((day_name, rest)) = text.split_once(", ") {
@@ -55,6 +56,7 @@ pub fn parse_http_date(text: &str) -> Option<u64> {
 }
 
 /// `06 Nov 1994 08:49:37 GMT`
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn imf_fixdate(rest: &str) -> Option<u64> {
     let mut parts = rest.split(' ');
     let day = digits(parts.next()?, 2)?;
@@ -68,6 +70,7 @@ fn imf_fixdate(rest: &str) -> Option<u64> {
 }
 
 /// `06-Nov-94 08:49:37 GMT`
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn rfc850(rest: &str) -> Option<u64> {
     let mut parts = rest.split(' ');
     let mut date = parts.next()?.split('-');
@@ -86,6 +89,7 @@ fn rfc850(rest: &str) -> Option<u64> {
 }
 
 /// `Nov  6 08:49:37 1994` (the day is space-padded to two characters)
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn asctime(rest: &str) -> Option<u64> {
     let month = month(rest.get(..3)?)?;
     let rest = rest.get(3..)?.strip_prefix(' ')?;
@@ -103,11 +107,13 @@ fn asctime(rest: &str) -> Option<u64> {
     to_millis(year, month, day, time)
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn month(name: &str) -> Option<u64> {
     MONTHS.iter().position(|m| *m == name).map(|i| i as u64 + 1)
 }
 
 /// Exactly `len` ASCII digits (1 to 4) as a number.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn digits(text: &str, len: usize) -> Option<u64> {
     if text.len() != len || len == 0 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -116,6 +122,7 @@ fn digits(text: &str, len: usize) -> Option<u64> {
 }
 
 /// `HH:MM:SS` plus the date, checked, to milliseconds since the epoch.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn to_millis(year: u64, month: u64, day: u64, time: &str) -> Option<u64> {
     let mut hms = time.split(':');
     let hour = digits(hms.next()?, 2)?;
@@ -132,10 +139,12 @@ fn to_millis(year: u64, month: u64, day: u64, time: &str) -> Option<u64> {
     Some((((days * 24 + hour) * 60 + minute) * 60 + second) * 1000)
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn is_leap(year: u64) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn days_in_month(year: u64, month: u64) -> u64 {
     match month {
         2 if is_leap(year) => 29,
@@ -146,6 +155,7 @@ fn days_in_month(year: u64, month: u64) -> u64 {
 }
 
 /// Days since 1970-01-01 (Howard Hinnant's algorithm, for years from 1970 on).
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y / 400;
@@ -171,6 +181,7 @@ fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
 /// assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), Some(0));
 /// assert_eq!(parse_retry_after("-1", now), None);
 /// ```
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {

@@ -65,6 +65,7 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn default() -> Self {
         Self {
             max_attempts: 3,
@@ -144,6 +145,7 @@ impl StopReason {
     ];
 
     /// The stable camelCase name (`reason` in JavaScript).
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn name(self) -> &'static str {
         match self {
             Self::Succeeded => "succeeded",
@@ -181,6 +183,7 @@ impl RetryPolicy {
     /// [`ErrorKind::OutOfRange`] at the camelCase field name: `maxAttempts` outside 1 to
     /// [`MAX_ATTEMPTS_LIMIT`], `baseDelayMs` above [`BASE_DELAY_LIMIT_MS`], `maxDelayMs` or
     /// `maxRetryAfterMs` above [`DELAY_LIMIT_MS`], `deadlineMs` outside 1 to [`DEADLINE_LIMIT_MS`].
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn validate(&self) -> Result<(), Error> {
         let out = |expected, path: &str| Err(Error::new(ErrorKind::OutOfRange { expected }, path));
         if !(1..=MAX_ATTEMPTS_LIMIT).contains(&self.max_attempts) {
@@ -207,6 +210,7 @@ impl RetryPolicy {
     /// values are clamped, NaN counts as 0).
     ///
     /// Call it after every attempt; send again only on [`Decision::Retry`].
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn decide(
         &self,
         attempt: u32,
@@ -245,6 +249,7 @@ impl RetryPolicy {
 
     /// The backoff after attempt `attempt` when Graph gave no `Retry-After`: half of
     /// `min(max_delay_ms, base_delay_ms * 2^(attempt-1))` plus `jitter` times the other half.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn backoff_ms(&self, attempt: u32, jitter: f64) -> u64 {
         let shift = attempt.saturating_sub(1).min(32);
         let ceiling = self
@@ -261,6 +266,7 @@ impl RetryPolicy {
         half + ((ceiling - half) as f64 * jitter).round() as u64
     }
 
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn classify(&self, outcome: &Outcome) -> Class {
         match *outcome {
             Outcome::Aborted => Class::Stop(StopReason::Aborted),
@@ -317,6 +323,7 @@ impl RetryOptions {
     /// # Errors
     /// [`ErrorKind::OutOfRange`] at the camelCase field name for a value that is not a
     /// non-negative integer, and the limits of [`RetryPolicy::validate`].
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn into_policy(self) -> Result<RetryPolicy, Error> {
         let d = RetryPolicy::default();
         let int = |value: Option<f64>, default: u64, path: &str| match value {
@@ -402,6 +409,7 @@ impl RetryQuery {
     /// [`ErrorKind::OutOfRange`] for an `attempt` that is not a positive integer, a negative or
     /// non-finite time, a `jitter` outside `[0, 1]`, an outcome with neither a status from 100 to
     /// 599 nor a kind other than [`OutcomeKind::Other`], and the policy's errors (under `policy`).
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn decide(&self) -> Result<Decision, Error> {
         let policy = self.options.into_policy().map_err(|e| e.within("policy"))?;
         let attempt = whole(self.attempt, "attempt")?;
@@ -444,11 +452,13 @@ impl RetryQuery {
     }
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn out_of_range(expected: &'static str, path: &str) -> Error {
     Error::new(ErrorKind::OutOfRange { expected }, path)
 }
 
 /// A non-negative, finite number of milliseconds, rounded down.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn millis(value: f64, path: &str) -> Result<u64, Error> {
     if (0.0..9.0e15).contains(&value) {
         Ok(value as u64)
@@ -461,6 +471,7 @@ fn millis(value: f64, path: &str) -> Result<u64, Error> {
 }
 
 /// A non-negative integer.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn whole(value: f64, path: &str) -> Result<u64, Error> {
     if (0.0..9.0e15).contains(&value) && value.fract() == 0.0 {
         Ok(value as u64)

@@ -9,6 +9,7 @@ use crate::auth::{self, AuthError, AuthErrorKind, CallbackAuthPolicy, Unverified
 
 /// Converts an [`AuthError`] into a JavaScript `Error` shaped like [`super::to_js_error`]'s:
 /// name `GraphCallTransferError`, with `kind`, `path` and `reason`.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn auth_error(err: &AuthError) -> JsValue {
     let js = JsError::new(&err.to_string());
     js.set_name("GraphCallTransferError");
@@ -32,6 +33,7 @@ pub struct CallbackTokenChecker {
 impl CallbackTokenChecker {
     /// Builds the checker from `CallbackAuthOptions` as UTF-8 JSON bytes.
     #[wasm_bindgen(constructor)]
+    #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
     pub fn new(options_json: &[u8]) -> Result<CallbackTokenChecker, JsValue> {
         let policy =
             CallbackAuthPolicy::from_json(options_json).map_err(|e| super::to_js_error(&e))?;
@@ -40,6 +42,7 @@ impl CallbackTokenChecker {
 
     /// Takes the token out of an `Authorization` header value (UTF-8 bytes), splits and decodes
     /// it and checks its header. Throws `missingToken`, `malformed` or `unsupportedAlgorithm`.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn open(&self, authorization: &[u8]) -> Result<OpenedCallbackToken, JsValue> {
         UnverifiedToken::from_authorization(authorization)
             .map(|token| OpenedCallbackToken { token })
@@ -57,18 +60,21 @@ pub struct OpenedCallbackToken {
 impl OpenedCallbackToken {
     /// The header's `kid`.
     #[wasm_bindgen(getter)]
+    #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
     pub fn kid(&self) -> String {
         self.token.kid().to_owned()
     }
 
     /// The signed bytes (`header.payload` as sent).
     #[wasm_bindgen(getter, js_name = signingInput)]
+    #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
     pub fn signing_input(&self) -> Vec<u8> {
         self.token.signing_input().to_vec()
     }
 
     /// The decoded signature.
     #[wasm_bindgen(getter)]
+    #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
     pub fn signature(&self) -> Vec<u8> {
         self.token.signature().to_vec()
     }
@@ -76,6 +82,7 @@ impl OpenedCallbackToken {
     /// Checks the claims at `now` (seconds since the Unix epoch) and returns the payload JSON
     /// text. Call only after the signature verified.
     #[wasm_bindgen(js_name = checkClaims)]
+    #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
     pub fn check_claims(
         &self,
         checker: &CallbackTokenChecker,
@@ -100,6 +107,7 @@ impl OpenedCallbackToken {
 /// one (usable keys first). A flat string array crosses the boundary without a JSON encoder.
 /// Throws `keyFetchFailed` when it is not a JWKS.
 #[wasm_bindgen(js_name = readJwksRaw)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn read_jwks_raw(jwks_json: &[u8]) -> Result<Vec<String>, JsValue> {
     let entries = auth::read_jwks(jwks_json).map_err(|e| auth_error(&e))?;
     let mut out = Vec::with_capacity(entries.len() * 4);
@@ -115,6 +123,7 @@ pub fn read_jwks_raw(jwks_json: &[u8]) -> Result<Vec<String>, JsValue> {
 /// The checked `jwks_uri` of an OpenID configuration (UTF-8 JSON bytes). Throws
 /// `keyFetchFailed`.
 #[wasm_bindgen(js_name = jwksUriRaw)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn jwks_uri_raw(configuration_json: &[u8]) -> Result<String, JsValue> {
     auth::jwks_uri(configuration_json).map_err(|e| auth_error(&e))
 }
@@ -122,6 +131,7 @@ pub fn jwks_uri_raw(configuration_json: &[u8]) -> Result<String, JsValue> {
 /// Checks a key or configuration URL (`https`, or `http` to a loopback host). Throws
 /// `keyFetchFailed`.
 #[wasm_bindgen(js_name = checkKeyUrlRaw)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn check_key_url_raw(url: &str) -> Result<(), JsValue> {
     auth::check_key_url(url).map_err(|e| auth_error(&e))
 }

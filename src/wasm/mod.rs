@@ -12,6 +12,7 @@ use crate::request;
 
 /// Converts a core [`Error`] into a JavaScript `Error` named `GraphCallTransferError` with the
 /// stable `kind`, the JSON `path` and the `reason` as properties.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn to_js_error(err: &Error) -> JsValue {
     let js = JsError::new(&err.to_string());
     js.set_name("GraphCallTransferError");
@@ -30,6 +31,7 @@ pub fn to_js_error(err: &Error) -> JsValue {
 /// (URLs and header values are validated to contain no newline). One buffer crosses in and one
 /// short string crosses out, instead of objects built property by property.
 #[wasm_bindgen(js_name = buildTransferRequestRaw)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn build_transfer_request_raw(input: &[u8], head_len: usize) -> Result<String, JsValue> {
     let (head, body) = input.split_at(head_len.min(input.len()));
     let (url, headers) = request::prepare(head, body).map_err(|e| to_js_error(&e))?;
@@ -125,6 +127,7 @@ thread_local! {
 /// JavaScript `GraphCallTransferError` (and returns when there is none: it is taken, so it is
 /// thrown once).
 #[wasm_bindgen(js_name = throwRequestErrorRaw)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn throw_request_error_raw() -> Result<(), JsValue> {
     match REQUEST_ERROR.with(|slot| slot.borrow_mut().take()) {
         Some(error) => Err(to_js_error(&error)),
@@ -136,6 +139,7 @@ pub fn throw_request_error_raw() -> Result<(), JsValue> {
 /// newline, for `apiVersion`, `cloud` and `baseUrl` given as in [`check_transfer_request_buffered_raw`]
 /// (`input` holds only those three strings). Throws what the head's validation throws.
 #[wasm_bindgen(js_name = transferUrlPartsRaw)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn transfer_url_parts_raw(
     input: &[u8],
     api_version: i32,
@@ -156,6 +160,7 @@ pub fn transfer_url_parts_raw(
 /// Validates a transfer target given as JSON bytes (Graph's `invitationParticipantInfo` shape);
 /// throws the first problem with its path relative to the target.
 #[wasm_bindgen(js_name = validateTargetRaw)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn validate_target_raw(target_json: &[u8]) -> Result<(), JsValue> {
     let text = std::str::from_utf8(target_json).map_err(|e| {
         to_js_error(&Error::new(
@@ -171,6 +176,7 @@ pub fn validate_target_raw(target_json: &[u8]) -> Result<(), JsValue> {
 /// Validates a transfer request body (as a Graph simulator or proxy receives it) for
 /// `api_version` (`v1.0`, `beta` or `beta-2018`); throws the first problem.
 #[wasm_bindgen(js_name = validateTransferBodyRaw)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn validate_transfer_body_raw(body: &[u8], api_version: &str) -> Result<(), JsValue> {
     let version = request::ApiVersion::parse(api_version).map_err(|e| to_js_error(&e))?;
     request::validate_body(body, version).map_err(|e| to_js_error(&e))

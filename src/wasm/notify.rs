@@ -42,6 +42,7 @@ const KEEP_INPUT: usize = 64 * 1024;
 /// wasm-bindgen declares as `any` in the package's `InitOutput` type; the error path is typed
 /// as numbers only.
 #[wasm_bindgen(js_name = notifyMemory)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn notify_memory() -> Result<(), JsValue> {
     Err(wasm_bindgen::memory())
 }
@@ -235,6 +236,7 @@ fn write_entry(out: &mut Vec<u32>, e: &RawEntry) {
 
 /// The item errors of the last `notifyParseInput`, as JSON `[[index, kind, path, reason], ...]`.
 #[wasm_bindgen(js_name = notifyTakeErrors)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn notify_take_errors() -> String {
     let errors = LAST_ERRORS.with(|cell| std::mem::take(&mut *cell.borrow_mut()));
     let mut out = String::from("[");
@@ -259,6 +261,7 @@ pub fn notify_take_errors() -> String {
 /// The names behind the table's small integers, one group per line, comma-separated:
 /// kinds, change types, states, transfer events, operation statuses, phases.
 #[wasm_bindgen(js_name = notifyEnumNames)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn notify_enum_names() -> String {
     let mut s = String::new();
     let mut group = |names: &mut dyn Iterator<Item = &str>| {
@@ -275,6 +278,7 @@ pub fn notify_enum_names() -> String {
     s
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn time(now: f64) -> Result<u64, JsValue> {
     if now.is_finite() && now >= 0.0 {
         Ok(now as u64)
@@ -289,12 +293,14 @@ fn time(now: f64) -> Result<u64, JsValue> {
 }
 
 /// Transitions as a JSON array.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn transitions_json(list: &[Transition]) -> String {
     let mut out = String::with_capacity(16 + 160 * list.len());
     write_transitions(list, &mut out);
     out
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn typed(e: Error) -> JsValue {
     to_js_error(&e)
 }
@@ -307,6 +313,7 @@ thread_local! {
     static TRACKERS: RefCell<Vec<Option<TransferTracker>>> = const { RefCell::new(Vec::new()) };
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn new_handle(tracker: TransferTracker) -> u32 {
     TRACKERS.with(|cell| {
         let mut list = cell.borrow_mut();
@@ -323,6 +330,7 @@ fn new_handle(tracker: TransferTracker) -> u32 {
     })
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn with_tracker<T>(
     handle: u32,
     f: impl FnOnce(&mut TransferTracker) -> Result<T, JsValue>,
@@ -347,6 +355,7 @@ fn with_tracker<T>(
 /// Creates a tracker with options given as JSON bytes (`TrackerOptions`, camelCase); returns
 /// its handle.
 #[wasm_bindgen(js_name = trackerNew)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn tracker_new(options_json: &[u8]) -> Result<u32, JsValue> {
     let options = read_options(options_json).map_err(typed)?;
     Ok(new_handle(TransferTracker::new(options)))
@@ -354,6 +363,7 @@ pub fn tracker_new(options_json: &[u8]) -> Result<u32, JsValue> {
 
 /// Restores a tracker from a state written by `trackerToJson`; returns its handle.
 #[wasm_bindgen(js_name = trackerFromJson)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn tracker_from_json(state_json: &[u8]) -> Result<u32, JsValue> {
     let tracker = TransferTracker::from_json(state_json).map_err(|e| to_js_error(&e))?;
     Ok(new_handle(tracker))
@@ -361,6 +371,7 @@ pub fn tracker_from_json(state_json: &[u8]) -> Result<u32, JsValue> {
 
 /// Drops a tracker (a freed handle stays invalid until reused).
 #[wasm_bindgen(js_name = trackerFree)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn tracker_free(handle: u32) {
     TRACKERS.with(|cell| {
         let mut list = cell.borrow_mut();
@@ -375,12 +386,14 @@ pub fn tracker_free(handle: u32) {
 
 /// The whole state as JSON.
 #[wasm_bindgen(js_name = trackerToJson)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn tracker_to_json(handle: u32) -> Result<String, JsValue> {
     with_tracker(handle, |t| t.to_json().map_err(|e| to_js_error(&e)))
 }
 
 /// Registers a transfer; returns the transitions of replayed early notifications (JSON).
 #[wasm_bindgen(js_name = trackerRegister)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn tracker_register(
     handle: u32,
     call_id: &str,
@@ -401,6 +414,7 @@ pub fn tracker_register(
 /// `result_json` is `{code, subcode, message}` as JSON when the entry has a resultInfo.
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen(js_name = trackerObserve)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn tracker_observe(
     handle: u32,
     index: u32,
@@ -450,6 +464,7 @@ pub fn tracker_observe(
 /// Parses the first `len` bytes of the input buffer (see `notifyInput`) and feeds every good
 /// notification; returns `[transitions, errorCount]` as JSON.
 #[wasm_bindgen(js_name = trackerObserveInput)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn tracker_observe_input(
     handle: u32,
     len: u32,
@@ -483,6 +498,7 @@ pub fn tracker_observe_input(
 
 /// Marks stalled transfers; returns the transitions as JSON.
 #[wasm_bindgen(js_name = trackerTick)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn tracker_tick(handle: u32, now: f64) -> Result<String, JsValue> {
     let now = time(now)?;
     with_tracker(handle, |t| Ok(transitions_json(&t.tick(now))))
@@ -490,6 +506,7 @@ pub fn tracker_tick(handle: u32, now: f64) -> Result<String, JsValue> {
 
 /// The phase name of `call_id`'s transfer.
 #[wasm_bindgen(js_name = trackerPhase)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn tracker_phase(handle: u32, call_id: &str) -> Result<Option<String>, JsValue> {
     with_tracker(handle, |t| {
         Ok(t.phase(call_id).map(|p| p.as_str().to_owned()))
@@ -498,6 +515,7 @@ pub fn tracker_phase(handle: u32, call_id: &str) -> Result<Option<String>, JsVal
 
 /// Everything known about `call_id`'s transfer, as JSON.
 #[wasm_bindgen(js_name = trackerGet)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn tracker_get(handle: u32, call_id: &str) -> Result<Option<String>, JsValue> {
     with_tracker(handle, |t| {
         Ok(t.get(call_id).map(|tr| {
@@ -510,6 +528,7 @@ pub fn tracker_get(handle: u32, call_id: &str) -> Result<Option<String>, JsValue
 
 /// Every tracked transfer, as a JSON array.
 #[wasm_bindgen(js_name = trackerList)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn tracker_list(handle: u32) -> Result<String, JsValue> {
     with_tracker(handle, |t| {
         let mut out = String::from("[");
@@ -526,12 +545,14 @@ pub fn tracker_list(handle: u32) -> Result<String, JsValue> {
 
 /// Stops tracking `call_id`; whether it was tracked.
 #[wasm_bindgen(js_name = trackerRemove)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn tracker_remove(handle: u32, call_id: &str) -> Result<bool, JsValue> {
     with_tracker(handle, |t| Ok(t.remove(call_id).is_some()))
 }
 
 /// The size of the wasm linear memory in bytes (to check that parsing does not grow it).
 #[wasm_bindgen(js_name = wasmMemoryBytes)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn wasm_memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size(0) as f64) * 65536.0
 }

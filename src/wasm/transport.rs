@@ -15,6 +15,7 @@ use crate::retry::{Decision, OutcomeKind, RetryOptions, RetryQuery, StopReason};
 /// body bytes and the current time in ms since the epoch. Returns the core's `ResponseSummary`
 /// as JSON (the operation and `innerError` copied verbatim from the body). Never throws.
 #[wasm_bindgen(js_name = parseTransferResponseRaw)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn parse_transfer_response_raw(status: u16, headers: &str, body: &[u8], now: f64) -> String {
     let mut fields = headers.split('\n');
     let pairs = std::iter::from_fn(|| Some((fields.next()?, fields.next()?)));
@@ -26,6 +27,7 @@ pub fn parse_transfer_response_raw(status: u16, headers: &str, body: &[u8], now:
     summarize_transfer_response(status, pairs, body, now).to_json()
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn given(value: f64) -> Option<f64> {
     (!value.is_nan()).then_some(value)
 }
@@ -36,6 +38,7 @@ fn given(value: f64) -> Option<f64> {
 /// now, jitter`. Returns the delay in ms (>= 0) to retry, or `-(1 + i)` to stop for
 /// `StopReason::ALL[i]`; throws a `GraphCallTransferError` for bad input.
 #[wasm_bindgen(js_name = decideRetryRaw)]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn decide_retry_raw(input: &[f64]) -> Result<f64, JsValue> {
     let at = |i: usize| input.get(i).copied().unwrap_or(f64::NAN);
     let query = RetryQuery {

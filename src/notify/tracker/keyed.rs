@@ -15,34 +15,41 @@ pub(super) struct Keyed<V> {
 }
 
 impl<V> Default for Keyed<V> {
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn default() -> Self {
         Self { items: Vec::new() }
     }
 }
 
 impl<V> Keyed<V> {
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.items.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
 
     #[cfg(test)]
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(super) fn len(&self) -> usize {
         self.items.len()
     }
 
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(super) fn contains_key(&self, key: &str) -> bool {
         self.find(key).is_ok()
     }
 
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(super) fn get(&self, key: &str) -> Option<&V> {
         self.find(key).ok().map(|i| &self.items[i].1)
     }
 
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(super) fn get_mut(&mut self, key: &str) -> Option<&mut V> {
         self.find(key).ok().map(|i| &mut self.items[i].1)
     }
 
     /// Inserts or replaces; returns the previous value.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(super) fn insert(&mut self, key: String, value: V) -> Option<V> {
         match self.find(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.items[i].1, value)),
@@ -54,6 +61,7 @@ impl<V> Keyed<V> {
     }
 
     /// The value of `key`, inserted with `make` when absent.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(super) fn get_or_insert_with(&mut self, key: String, make: impl FnOnce() -> V) -> &mut V {
         let i = match self.find(&key) {
             Ok(i) => i,
@@ -65,19 +73,23 @@ impl<V> Keyed<V> {
         &mut self.items[i].1
     }
 
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(super) fn remove(&mut self, key: &str) -> Option<V> {
         self.find(key).ok().map(|i| self.items.remove(i).1)
     }
 
     /// Entries in key order.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(super) fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
         self.items.iter().map(|(k, v)| (k, v))
     }
 
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(super) fn values(&self) -> impl Iterator<Item = &V> {
         self.items.iter().map(|(_, v)| v)
     }
 
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(super) fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
         self.items.iter_mut().map(|(_, v)| v)
     }
@@ -86,12 +98,14 @@ impl<V> Keyed<V> {
 // Serialized as a JSON object, as the `BTreeMap` it replaces (the derives on the tracker use
 // these; the wasm uses `state.rs`).
 impl<V: Serialize> Serialize for Keyed<V> {
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.iter())
     }
 }
 
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for Keyed<V> {
+    #[cfg_attr(gct_opt_attr, optimize(size))]
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let map = std::collections::BTreeMap::<String, V>::deserialize(deserializer)?;
         Ok(Self {

@@ -21,6 +21,7 @@ use crate::notify::{CallState, ChangeType, NotificationResult, ResultCode, Trans
 // ---------------------------------------------------------------------------------------------
 // Writing
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(super) fn write_tracker(t: &TransferTracker, out: &mut String) {
     out.push_str("{\"options\":");
     write_options(&t.options, out);
@@ -55,6 +56,7 @@ pub(super) fn write_tracker(t: &TransferTracker, out: &mut String) {
     out.push('}');
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn write_options(o: &TrackerOptions, out: &mut String) {
     out.push('{');
     push_key(out, "stallAfterMs", true);
@@ -68,6 +70,7 @@ fn write_options(o: &TrackerOptions, out: &mut String) {
     out.push('}');
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn write_strings<'s>(items: impl Iterator<Item = &'s String>, out: &mut String) {
     out.push('[');
     for (i, s) in items.enumerate() {
@@ -79,10 +82,12 @@ fn write_strings<'s>(items: impl Iterator<Item = &'s String>, out: &mut String) 
     out.push(']');
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn write_phase(p: TransferPhase, out: &mut String) {
     push_json_string(out, p.as_str());
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn push_opt<T>(out: &mut String, v: Option<T>, f: impl FnOnce(T, &mut String)) {
     match v {
         Some(v) => f(v, out),
@@ -91,6 +96,7 @@ fn push_opt<T>(out: &mut String, v: Option<T>, f: impl FnOnce(T, &mut String)) {
 }
 
 /// One tracked transfer as JSON (what `trackerGet` returns).
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn write_transfer(t: &TrackedTransfer, out: &mut String) {
     out.push('{');
     push_key(out, "callId", true);
@@ -125,6 +131,7 @@ pub(crate) fn write_transfer(t: &TrackedTransfer, out: &mut String) {
 }
 
 /// A list of transitions as a JSON array.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn write_transitions(list: &[Transition], out: &mut String) {
     out.push('[');
     for (i, tr) in list.iter().enumerate() {
@@ -137,6 +144,7 @@ pub(crate) fn write_transitions(list: &[Transition], out: &mut String) {
 }
 
 /// One transition as JSON.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn write_transition(tr: &Transition, out: &mut String) {
     out.push('{');
     push_key(out, "callId", true);
@@ -156,6 +164,7 @@ pub(crate) fn write_transition(tr: &Transition, out: &mut String) {
     out.push('}');
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn write_code(c: &ResultCode<'_>, out: &mut String) {
     match c {
         ResultCode::Number(n) => push_i64(out, *n),
@@ -163,6 +172,7 @@ fn write_code(c: &ResultCode<'_>, out: &mut String) {
     }
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn write_result(r: &NotificationResult<'_>, out: &mut String) {
     out.push('{');
     push_key(out, "code", true);
@@ -174,6 +184,7 @@ fn write_result(r: &NotificationResult<'_>, out: &mut String) {
     out.push('}');
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn write_early(e: &Early, out: &mut String) {
     out.push('{');
     push_key(out, "clientContext", true);
@@ -200,6 +211,7 @@ type R<T> = Result<T, Error>;
 type Members<'v, 'a> = &'v [(Cow<'a, str>, Value<'a>)];
 
 /// `prefix.name` (or `name` at the top).
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn at(prefix: &str, name: &str) -> String {
     if prefix.is_empty() {
         name.to_owned()
@@ -208,6 +220,7 @@ fn at(prefix: &str, name: &str) -> String {
     }
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn index(prefix: &str, i: usize) -> String {
     let mut p = String::with_capacity(prefix.len() + 6);
     p.push_str(prefix);
@@ -218,6 +231,7 @@ fn index(prefix: &str, i: usize) -> String {
 }
 
 #[cold]
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn wrong(path: String, expected: &str, got: &Value<'_>) -> Error {
     let mut detail = String::from("expected ");
     detail.push_str(expected);
@@ -227,6 +241,7 @@ fn wrong(path: String, expected: &str, got: &Value<'_>) -> Error {
 }
 
 #[cold]
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn duplicate(path: String) -> Error {
     Error::new(
         ErrorKind::InvalidType {
@@ -237,11 +252,13 @@ fn duplicate(path: String) -> Error {
 }
 
 #[cold]
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn missing(prefix: &str, name: &str) -> Error {
     Error::new(ErrorKind::MissingField, at(prefix, name))
 }
 
 /// Parses `bytes` (a syntax error is `invalidJson` at the top).
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn document(bytes: &[u8]) -> R<Value<'_>> {
     json::parse(bytes).map_err(|e| {
         Error::new(
@@ -253,6 +270,7 @@ fn document(bytes: &[u8]) -> R<Value<'_>> {
     })
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn object<'v, 'a>(v: &'v Value<'a>, path: &str) -> R<Members<'v, 'a>> {
     match v {
         Value::Object(m) => Ok(&m.0),
@@ -260,6 +278,7 @@ fn object<'v, 'a>(v: &'v Value<'a>, path: &str) -> R<Members<'v, 'a>> {
     }
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn array<'v, 'a>(v: &'v Value<'a>, path: &str) -> R<&'v [Value<'a>]> {
     match v {
         Value::Array(a) => Ok(a),
@@ -267,6 +286,7 @@ fn array<'v, 'a>(v: &'v Value<'a>, path: &str) -> R<&'v [Value<'a>]> {
     }
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn string(v: &Value<'_>, path: &str) -> R<String> {
     match v {
         Value::String(s) => Ok(s.as_ref().to_owned()),
@@ -274,6 +294,7 @@ fn string(v: &Value<'_>, path: &str) -> R<String> {
     }
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn opt<T>(v: &Value<'_>, path: &str, f: impl FnOnce(&Value<'_>, &str) -> R<T>) -> R<Option<T>> {
     match v {
         Value::Null => Ok(None),
@@ -281,24 +302,29 @@ fn opt<T>(v: &Value<'_>, path: &str, f: impl FnOnce(&Value<'_>, &str) -> R<T>) -
     }
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn opt_string(v: &Value<'_>, path: &str) -> R<Option<String>> {
     opt(v, path, string)
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn u64_(v: &Value<'_>, path: &str) -> R<u64> {
     v.as_u64()
         .ok_or_else(|| wrong(path.to_owned(), "a non-negative integer", v))
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn u32_(v: &Value<'_>, path: &str) -> R<u32> {
     u32::try_from(u64_(v, path)?).map_err(|_| wrong(path.to_owned(), "an integer below 2^32", v))
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn usize_(v: &Value<'_>, path: &str) -> R<usize> {
     usize::try_from(u64_(v, path)?)
         .map_err(|_| wrong(path.to_owned(), "an integer within usize", v))
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn boolean(v: &Value<'_>, path: &str) -> R<bool> {
     match v {
         Value::Bool(b) => Ok(*b),
@@ -306,6 +332,7 @@ fn boolean(v: &Value<'_>, path: &str) -> R<bool> {
     }
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn phase(v: &Value<'_>, path: &str) -> R<TransferPhase> {
     if let Value::String(s) = v {
         if let Some(p) = TransferPhase::ALL.iter().find(|p| p.as_str() == s) {
@@ -315,6 +342,7 @@ fn phase(v: &Value<'_>, path: &str) -> R<TransferPhase> {
     Err(wrong(path.to_owned(), "a transfer phase", v))
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn event(v: &Value<'_>, path: &str) -> R<TransferEvent> {
     if let Value::String(s) = v {
         if let Some(e) = TransferEvent::ALL.iter().find(|e| e.as_str() == s) {
@@ -324,14 +352,17 @@ fn event(v: &Value<'_>, path: &str) -> R<TransferEvent> {
     Err(wrong(path.to_owned(), "a transfer event", v))
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn state(v: &Value<'_>, path: &str) -> R<CallState> {
     string(v, path).map(CallState::from)
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn change_type(v: &Value<'_>, path: &str) -> R<ChangeType> {
     string(v, path).map(ChangeType::from)
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn code(v: &Value<'_>, path: &str) -> R<ResultCode<'static>> {
     match v {
         Value::String(s) => Ok(ResultCode::Text(Cow::Owned(s.as_ref().to_owned()))),
@@ -343,6 +374,7 @@ fn code(v: &Value<'_>, path: &str) -> R<ResultCode<'static>> {
 }
 
 /// Stores a struct field read once (a second occurrence is an error).
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn once<T>(slot: &mut Option<T>, value: T, prefix: &str, name: &str) -> R<()> {
     if slot.is_some() {
         return Err(duplicate(at(prefix, name)));
@@ -353,6 +385,7 @@ fn once<T>(slot: &mut Option<T>, value: T, prefix: &str, name: &str) -> R<()> {
 
 /// For structs read by member index: the index of `name` in `names` (`None` for a name it does
 /// not know), refusing a second occurrence before its value is read, as serde's derives do.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn member_index<const N: usize>(
     names: [&str; N],
     seen: &mut [bool; N],
@@ -371,6 +404,7 @@ fn member_index<const N: usize>(
 /// Reads the members of a struct: `field(name, value, path)` returns `Ok(false)` for a name it
 /// does not know (ignored).
 #[inline(never)]
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn fields<'v, 'a>(
     v: &'v Value<'a>,
     path: &str,
@@ -384,6 +418,7 @@ fn fields<'v, 'a>(
 }
 
 #[inline(never)]
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn result_info(v: &Value<'_>, path: &str) -> R<NotificationResult<'static>> {
     let (mut c, mut s, mut m) = (None, None, None);
     fields(v, path, &mut |k, v, p| {
@@ -403,6 +438,7 @@ fn result_info(v: &Value<'_>, path: &str) -> R<NotificationResult<'static>> {
 }
 
 #[inline(never)]
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn options(v: &Value<'_>, path: &str) -> R<TrackerOptions> {
     let mut o = TrackerOptions::default();
     let mut seen = [false; 4];
@@ -429,6 +465,7 @@ fn options(v: &Value<'_>, path: &str) -> R<TrackerOptions> {
 }
 
 #[inline(never)]
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn transition(v: &Value<'_>, path: &str) -> R<Transition> {
     let (mut call_id, mut from, mut to, mut when) = (None, None, None, None);
     let (mut ev, mut st, mut mid) = (None, None, None);
@@ -457,6 +494,7 @@ fn transition(v: &Value<'_>, path: &str) -> R<Transition> {
     })
 }
 
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn list<T>(v: &Value<'_>, path: &str, f: impl Fn(&Value<'_>, &str) -> R<T>) -> R<Vec<T>> {
     array(v, path)?
         .iter()
@@ -466,6 +504,7 @@ fn list<T>(v: &Value<'_>, path: &str, f: impl Fn(&Value<'_>, &str) -> R<T>) -> R
 }
 
 #[inline(never)]
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn transfer(v: &Value<'_>, path: &str) -> R<TrackedTransfer> {
     let (mut call_id, mut ctx, mut ph, mut progress) = (None, None, None, None);
     let (mut registered, mut last, mut ri, mut last_state) = (None, None, None, None);
@@ -511,6 +550,7 @@ fn transfer(v: &Value<'_>, path: &str) -> R<TrackedTransfer> {
 }
 
 #[inline(never)]
+#[cfg_attr(gct_opt_attr, optimize(size))]
 fn early(v: &Value<'_>, path: &str) -> R<Early> {
     let (mut ctx, mut ct, mut st, mut reason) = (None, None, None, None);
     let (mut ri, mut tr, mut mid) = (None, None, None);
@@ -540,6 +580,7 @@ fn early(v: &Value<'_>, path: &str) -> R<Early> {
 }
 
 /// Reads a state written by [`write_tracker`] (or by the serde derives).
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(super) fn read_tracker(bytes: &[u8]) -> R<TransferTracker> {
     let doc = document(bytes)?;
     let mut t = TransferTracker::default();
@@ -578,12 +619,14 @@ pub(super) fn read_tracker(bytes: &[u8]) -> R<TransferTracker> {
 
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 /// Reads [`TrackerOptions`] JSON (camelCase; missing fields default).
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn read_options(bytes: &[u8]) -> R<TrackerOptions> {
     options(&document(bytes)?, "")
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 /// Reads a `{code, subcode, message}` JSON object (the wasm layer's `resultInfo`).
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn read_result_info(bytes: &[u8]) -> R<NotificationResult<'static>> {
     result_info(&document(bytes)?, "")
 }
