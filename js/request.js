@@ -85,37 +85,40 @@ function prototypeIsPolluted() {
 }
 
 /**
- * `out` + the JSON text of a plain object as JSON.stringify writes it, but with strings unescaped
- * (see above), or undefined for what only JSON.stringify writes exactly. The pieces are appended
- * to one string (cheaper to build and to flatten than nested concatenations).
+ * `out` + the member `key`: `value` as JSON.stringify writes it, but with strings unescaped (see
+ * above); `out` unchanged for members JSON.stringify leaves out; undefined for what only
+ * JSON.stringify writes exactly. `open` is the length of `out` right after its object's `{` (no
+ * comma before the first member). Pieces are appended to one string: cheaper to build and to
+ * flatten than nested concatenations.
  */
+function writeMember(out, open, key, value, depth) {
+  const type = typeof value;
+  // JSON.stringify leaves these members out.
+  if (type === 'undefined' || type === 'function' || type === 'symbol') return out;
+  out += out.length === open ? '"' : ',"';
+  out += key;
+  switch (type) {
+    case 'string': out += '":"'; out += value; out += '"'; strings += 2; return out;
+    case 'object':
+      strings += 1;
+      return value === null ? out + '":null' : writeObject(value, depth + 1, out + '":');
+    case 'boolean': strings += 1; return out + (value ? '":true' : '":false');
+    // String(number) is JSON.stringify's text for finite numbers (-0 included).
+    case 'number': strings += 1; out += '":'; return out + (Number.isFinite(value) ? String(value) : 'null');
+    default: return undefined; // bigint: JSON.stringify throws
+  }
+}
+
+/** `out` + a plain object's JSON (see writeMember), or undefined. */
 function writeObject(object, depth, out) {
   if (depth === MAX_WRITE_DEPTH || typeof object.toJSON === 'function') return undefined;
   const proto = protoOf(object);
   if (proto !== objectProto && proto !== null) return undefined;
   out += '{';
-  let first = true;
+  const open = out.length;
   for (const key in object) {
-    const value = object[key];
-    const type = typeof value;
-    // JSON.stringify leaves these members out.
-    if (type === 'undefined' || type === 'function' || type === 'symbol') continue;
-    out += first ? '"' : ',"';
-    out += key;
-    first = false;
-    switch (type) {
-      case 'string': out += '":"'; out += value; out += '"'; strings += 2; break;
-      case 'object':
-        out += '":';
-        if (value === null) out += 'null';
-        else if ((out = writeObject(value, depth + 1, out)) === undefined) return undefined;
-        strings += 1;
-        break;
-      case 'boolean': out += value ? '":true' : '":false'; strings += 1; break;
-      // String(number) is JSON.stringify's text for finite numbers (-0 included).
-      case 'number': out += '":'; out += Number.isFinite(value) ? String(value) : 'null'; strings += 1; break;
-      default: return undefined; // bigint: JSON.stringify throws
-    }
+    out = writeMember(out, open, key, object[key], depth);
+    if (out === undefined) return undefined;
   }
   return out + '}';
 }
@@ -131,14 +134,28 @@ function bodyFor(apiVersion, transferTarget, transferee, clientContext, operatio
 }
 
 /**
- * `head` + the body's JSON with unescaped strings (see writeObject), or undefined. One string, so
- * that it is flattened once (by isWellFormed) before encodeInto.
+ * `head` + the body's JSON with unescaped strings (see writeMember), or undefined: the members of
+ * bodyFor's object, written without making it. One string, so that it is flattened once (by
+ * encodeInto).
  */
 function writeBody(head, apiVersion, transferTarget, transferee, clientContext, operationContext) {
   strings = 0;
   if (prototypeIsPolluted()) return undefined;
   try {
-    return writeObject(bodyFor(apiVersion, transferTarget, transferee, clientContext, operationContext), 0, head);
+    let out = head + '{';
+    const open = out.length;
+    if (apiVersion === 'beta-2018') {
+      out = writeMember(out, open, 'clientContext', clientContext, 0);
+      out = out && writeMember(out, open, 'operationContext', operationContext, 0);
+      out = out && writeMember(out, open, 'transferee', transferee, 0);
+      out = out && writeMember(out, open, 'target', transferTarget, 0);
+    } else {
+      out = writeMember(out, open, 'transferTarget', transferTarget, 0);
+      out = out && writeMember(out, open, 'transferee', transferee, 0);
+      out = out && writeMember(out, open, 'clientContext', clientContext, 0);
+      out = out && writeMember(out, open, 'operationContext', operationContext, 0);
+    }
+    return out && out + '}';
   } catch {
     return undefined; // a throwing getter or proxy: JSON.stringify reports it
   }
