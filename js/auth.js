@@ -410,7 +410,7 @@ export async function verifyCallbackToken(authorization, options) {
 
 let parserLookup;
 function findParser() {
-  parserLookup ??= import('./api.js').then(
+  parserLookup ??= import('./notify.js').then(
     (api) => (typeof api.parseNotifications === 'function' ? api.parseNotifications : null),
     () => null,
   );

@@ -3,7 +3,7 @@
 // sending loop is JavaScript rather than an async wasm export: a caller-supplied fetch, timeouts
 // via AbortController, and no gloo-net / web-sys / futures glue in the wasm.
 import * as raw from '../pkg/graph_call_transfer.js';
-import { buildTransferRequest, TransferRequest } from './api.js';
+import { buildTransferRequest, TransferRequest } from './request.js';
 import { bytesOf, describe, makeError } from './internal.js';
 
 const EMPTY = new Uint8Array(0);

@@ -15,11 +15,16 @@ source scripts/toolchain.sh
 detect_wasm_mode
 if [ "$WASM_MODE" = rustup ]; then
   wasm_cargo clippy --lib --quiet -- -D warnings
-  wasm_cargo clippy --lib --quiet --no-default-features -- -D warnings
+  # The package's three wasm builds (scripts/build.sh): both halves, send only, receive only.
+  for features in send,receive send receive; do
+    wasm_cargo clippy --lib --quiet --no-default-features --features "$features" -- -D warnings
+  done
 else
   # Debian's toolchain has no clippy of its own version; compile the wasm layer with warnings denied.
   WASM_EXTRA_RUSTFLAGS="-Dwarnings" wasm_cargo check --lib --quiet
-  WASM_EXTRA_RUSTFLAGS="-Dwarnings" wasm_cargo check --lib --quiet --no-default-features
+  for features in send,receive send receive; do
+    WASM_EXTRA_RUSTFLAGS="-Dwarnings" wasm_cargo check --lib --quiet --no-default-features --features "$features"
+  done
 fi
 step "cargo test (native core)"
 cargo test --quiet

@@ -37,7 +37,7 @@ mod keyed;
 mod state;
 
 use keyed::Keyed;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "receive"))]
 pub(crate) use state::{
     read_options, read_result_info, write_transfer, write_transition, write_transitions,
 };

@@ -4,7 +4,8 @@
 // A portable suite is an ES module: `export default function (t) { t.test('name', async (ctx) => {...}) }`
 // with ctx = { pkg, assert, runtime, params }. `pkg` is the graph-call-transfer module loaded through
 // the runtime's own entry point (dist/node.js, dist/workerd.js, dist/browser.js), so each runtime tests the
-// package the way users load it there.
+// package the way users load it there. With `entry: 'send'` (or 'receive') the suite loads that
+// subpath's entries instead (dist/send/node.js, ...: `graph-call-transfer/send`).
 import { describe, it, before, after } from 'node:test';
 import { createServer } from 'node:http';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
@@ -91,8 +92,8 @@ export async function serveRoot(extra = {}) {
 }
 
 const runtimes = {
-  async node(suiteFile) {
-    const pkg = await import(pathToFileURL(path.join(ROOT, 'dist/node.js')).href);
+  async node(suiteFile, dist) {
+    const pkg = await import(pathToFileURL(path.join(ROOT, dist, 'node.js')).href);
     const tests = new Map((await collect(suiteFile)).map((t) => [t.name, t.fn]));
     return {
       run: async (name, params) => {
@@ -102,16 +103,16 @@ const runtimes = {
     };
   },
 
-  async workerd(suiteFile) {
+  async workerd(suiteFile, dist) {
     const { Miniflare } = await import('miniflare');
     const dir = path.join(ROOT, 'test-output', 'harness');
     await mkdir(dir, { recursive: true });
-    const base = path.basename(suiteFile, '.mjs');
+    const base = path.basename(suiteFile, '.mjs') + (dist === 'dist' ? '' : `-${path.basename(dist)}`);
     const runner = path.join(dir, `${base}.workerd-runner.mjs`);
     const worker = path.join(dir, `${base}.workerd-worker.mjs`);
     await writeFile(runner, runnerSource(rel(runner, suiteFile), rel(runner, path.join(ROOT, 'tests/harness/assert.mjs'))));
     await writeFile(worker, `
-import * as pkg from ${JSON.stringify(rel(worker, path.join(ROOT, 'dist/workerd.js')))};
+import * as pkg from ${JSON.stringify(rel(worker, path.join(ROOT, dist, 'workerd.js')))};
 import { runOne } from ${JSON.stringify(rel(worker, runner))};
 export default {
   async fetch(request) {
@@ -139,13 +140,13 @@ export default {
     };
   },
 
-  async chromium(suiteFile) {
+  async chromium(suiteFile, dist) {
     const { chromium } = await import('playwright-core');
     const page = '/__portable.html';
     const runnerPath = '/__portable-runner.mjs';
     const suiteUrl = '/' + path.relative(ROOT, suiteFile).split(path.sep).join('/');
     const html = `<!doctype html><meta charset="utf-8"><title>portable</title><script type="module">
-import * as pkg from '/dist/browser.js';
+import * as pkg from '/${dist}/browser.js';
 import { runOne } from '${runnerPath}';
 window.__run = (name, params) => runOne(pkg, 'chromium', name, params);
 window.__ready = true;
@@ -176,8 +177,9 @@ window.__ready = true;
  * Registers the suite's tests under one `describe` per runtime. `params` may be a function called
  * (after `setup` resolves) to get the params object.
  */
-export async function runPortable(suite, { runtimes: names = ['node', 'workerd', 'chromium'], params = {}, setup, teardown } = {}) {
+export async function runPortable(suite, { runtimes: names = ['node', 'workerd', 'chromium'], params = {}, setup, teardown, entry } = {}) {
   const suiteFile = path.resolve(ROOT, suite);
+  const dist = entry === undefined ? 'dist' : `dist/${entry}`;
   const tests = await collect(suiteFile);
   let context;
   before(async () => {
@@ -187,10 +189,10 @@ export async function runPortable(suite, { runtimes: names = ['node', 'workerd',
     if (teardown) await teardown(context);
   });
   for (const runtime of names) {
-    describe(`${path.basename(suiteFile)} in ${runtime}`, () => {
+    describe(`${path.basename(suiteFile)} in ${runtime}${entry === undefined ? '' : ` (graph-call-transfer/${entry})`}`, () => {
       let host;
       before(async () => {
-        host = await runtimes[runtime](suiteFile);
+        host = await runtimes[runtime](suiteFile, dist);
       });
       after(async () => {
         if (host) await host.close();

@@ -617,14 +617,20 @@ pub(super) fn read_tracker(bytes: &[u8]) -> R<TransferTracker> {
     Ok(t)
 }
 
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[cfg_attr(
+    not(all(target_arch = "wasm32", feature = "receive")),
+    allow(dead_code)
+)]
 /// Reads [`TrackerOptions`] JSON (camelCase; missing fields default).
 #[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn read_options(bytes: &[u8]) -> R<TrackerOptions> {
     options(&document(bytes)?, "")
 }
 
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[cfg_attr(
+    not(all(target_arch = "wasm32", feature = "receive")),
+    allow(dead_code)
+)]
 /// Reads a `{code, subcode, message}` JSON object (the wasm layer's `resultInfo`).
 #[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn read_result_info(bytes: &[u8]) -> R<NotificationResult<'static>> {
