@@ -194,7 +194,7 @@ pub struct TrackedTransfer {
 
 /// A notification kept for a call that was not registered yet (Graph may call back before the
 /// transfer request returns).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Early {
     client_context: Option<String>,

@@ -210,51 +210,99 @@ fn write_early(e: &Early, out: &mut String) {
 type R<T> = Result<T, Error>;
 type Members<'v, 'a> = &'v [(Cow<'a, str>, Value<'a>)];
 
-/// `prefix.name` (or `name` at the top).
-#[cfg_attr(gct_opt_attr, optimize(size))]
-fn at(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_owned()
-    } else {
-        crate::request::view::join(prefix, name)
+/// One step of a JSON path: a member name or an array index.
+#[derive(Clone, Copy)]
+enum Seg<'p> {
+    Name(&'p str),
+    Index(usize),
+}
+
+/// Where a value sits, as a chain of steps on the stack: the path string (such as
+/// `transfers.341a.history[2].to`) is built only for an error.
+#[derive(Clone, Copy)]
+struct At<'p> {
+    up: Option<&'p At<'p>>,
+    seg: Seg<'p>,
+}
+
+/// The whole document (path `""`).
+const TOP: At<'static> = At {
+    up: None,
+    seg: Seg::Name(""),
+};
+
+impl<'p> At<'p> {
+    fn name(&'p self, name: &'p str) -> At<'p> {
+        At {
+            up: Some(self),
+            seg: Seg::Name(name),
+        }
+    }
+
+    fn index(&'p self, i: usize) -> At<'p> {
+        At {
+            up: Some(self),
+            seg: Seg::Index(i),
+        }
+    }
+
+    /// `prefix.name` (or `name` at the top), `prefix[i]`.
+    #[cold]
+    #[inline(never)]
+    #[cfg_attr(gct_opt_attr, optimize(size))]
+    fn path(&self) -> String {
+        let mut p = self.up.map(At::path).unwrap_or_default();
+        match self.seg {
+            Seg::Name(name) => {
+                if !p.is_empty() {
+                    p.push('.');
+                }
+                p.push_str(name);
+            }
+            Seg::Index(i) => {
+                p.push('[');
+                push_u64(&mut p, i as u64);
+                p.push(']');
+            }
+        }
+        p
     }
 }
 
-#[cfg_attr(gct_opt_attr, optimize(size))]
-fn index(prefix: &str, i: usize) -> String {
-    let mut p = String::with_capacity(prefix.len() + 6);
-    p.push_str(prefix);
-    p.push('[');
-    push_u64(&mut p, i as u64);
-    p.push(']');
-    p
-}
-
 #[cold]
+#[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn wrong(path: String, expected: &str, got: &Value<'_>) -> Error {
+fn wrong(at: &At<'_>, expected: &str, got: &Value<'_>) -> Error {
     let mut detail = String::from("expected ");
     detail.push_str(expected);
     detail.push_str(", found ");
     detail.push_str(got.kind());
-    Error::new(ErrorKind::InvalidType { detail }, path)
+    Error::new(ErrorKind::InvalidType { detail }, at.path())
 }
 
 #[cold]
+#[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn duplicate(path: String) -> Error {
+fn duplicate(at: &At<'_>) -> Error {
     Error::new(
         ErrorKind::InvalidType {
             detail: "duplicate field".to_owned(),
         },
-        path,
+        at.path(),
     )
 }
 
 #[cold]
+#[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn missing(prefix: &str, name: &str) -> Error {
-    Error::new(ErrorKind::MissingField, at(prefix, name))
+fn missing(at: &At<'_>, name: &str) -> Error {
+    Error::new(ErrorKind::MissingField, at.name(name).path())
+}
+
+/// `Some(v)`, or the `missingField` error of member `name`.
+#[cfg_attr(gct_opt_attr, optimize(size))]
+fn need<T>(v: Option<T>, at: &At<'_>, name: &str) -> R<T> {
+    v.ok_or_else(|| missing(at, name))
 }
 
 /// Parses `bytes` (a syntax error is `invalidJson` at the top).
@@ -271,312 +319,301 @@ fn document(bytes: &[u8]) -> R<Value<'_>> {
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn object<'v, 'a>(v: &'v Value<'a>, path: &str) -> R<Members<'v, 'a>> {
+fn object<'v, 'a>(v: &'v Value<'a>, at: &At<'_>) -> R<Members<'v, 'a>> {
     match v {
         Value::Object(m) => Ok(&m.0),
-        _ => Err(wrong(path.to_owned(), "an object", v)),
+        _ => Err(wrong(at, "an object", v)),
     }
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn array<'v, 'a>(v: &'v Value<'a>, path: &str) -> R<&'v [Value<'a>]> {
-    match v {
-        Value::Array(a) => Ok(a),
-        _ => Err(wrong(path.to_owned(), "an array", v)),
-    }
-}
-
-#[cfg_attr(gct_opt_attr, optimize(size))]
-fn string(v: &Value<'_>, path: &str) -> R<String> {
+fn string(v: &Value<'_>, at: &At<'_>) -> R<String> {
     match v {
         Value::String(s) => Ok(s.as_ref().to_owned()),
-        _ => Err(wrong(path.to_owned(), "a string", v)),
+        _ => Err(wrong(at, "a string", v)),
     }
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn opt<T>(v: &Value<'_>, path: &str, f: impl FnOnce(&Value<'_>, &str) -> R<T>) -> R<Option<T>> {
+fn opt<T>(v: &Value<'_>, at: &At<'_>, f: fn(&Value<'_>, &At<'_>) -> R<T>) -> R<Option<T>> {
     match v {
         Value::Null => Ok(None),
-        _ => f(v, path).map(Some),
+        _ => f(v, at).map(Some),
     }
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn opt_string(v: &Value<'_>, path: &str) -> R<Option<String>> {
-    opt(v, path, string)
+fn opt_string(v: &Value<'_>, at: &At<'_>) -> R<Option<String>> {
+    opt(v, at, string)
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn u64_(v: &Value<'_>, path: &str) -> R<u64> {
+fn u64_(v: &Value<'_>, at: &At<'_>) -> R<u64> {
     v.as_u64()
-        .ok_or_else(|| wrong(path.to_owned(), "a non-negative integer", v))
+        .ok_or_else(|| wrong(at, "a non-negative integer", v))
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn u32_(v: &Value<'_>, path: &str) -> R<u32> {
-    u32::try_from(u64_(v, path)?).map_err(|_| wrong(path.to_owned(), "an integer below 2^32", v))
+fn u32_(v: &Value<'_>, at: &At<'_>) -> R<u32> {
+    u32::try_from(u64_(v, at)?).map_err(|_| wrong(at, "an integer below 2^32", v))
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn usize_(v: &Value<'_>, path: &str) -> R<usize> {
-    usize::try_from(u64_(v, path)?)
-        .map_err(|_| wrong(path.to_owned(), "an integer within usize", v))
+fn usize_(v: &Value<'_>, at: &At<'_>) -> R<usize> {
+    usize::try_from(u64_(v, at)?).map_err(|_| wrong(at, "an integer within usize", v))
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn boolean(v: &Value<'_>, path: &str) -> R<bool> {
+fn boolean(v: &Value<'_>, at: &At<'_>) -> R<bool> {
     match v {
         Value::Bool(b) => Ok(*b),
-        _ => Err(wrong(path.to_owned(), "a boolean", v)),
+        _ => Err(wrong(at, "a boolean", v)),
     }
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn phase(v: &Value<'_>, path: &str) -> R<TransferPhase> {
+fn phase(v: &Value<'_>, at: &At<'_>) -> R<TransferPhase> {
     if let Value::String(s) = v {
         if let Some(p) = TransferPhase::ALL.iter().find(|p| p.as_str() == s) {
             return Ok(*p);
         }
     }
-    Err(wrong(path.to_owned(), "a transfer phase", v))
+    Err(wrong(at, "a transfer phase", v))
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn event(v: &Value<'_>, path: &str) -> R<TransferEvent> {
+fn event(v: &Value<'_>, at: &At<'_>) -> R<TransferEvent> {
     if let Value::String(s) = v {
         if let Some(e) = TransferEvent::ALL.iter().find(|e| e.as_str() == s) {
             return Ok(*e);
         }
     }
-    Err(wrong(path.to_owned(), "a transfer event", v))
+    Err(wrong(at, "a transfer event", v))
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn state(v: &Value<'_>, path: &str) -> R<CallState> {
-    string(v, path).map(CallState::from)
+fn state(v: &Value<'_>, at: &At<'_>) -> R<CallState> {
+    string(v, at).map(CallState::from)
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn change_type(v: &Value<'_>, path: &str) -> R<ChangeType> {
-    string(v, path).map(ChangeType::from)
+fn change_type(v: &Value<'_>, at: &At<'_>) -> R<ChangeType> {
+    string(v, at).map(ChangeType::from)
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn code(v: &Value<'_>, path: &str) -> R<ResultCode<'static>> {
+fn code(v: &Value<'_>, at: &At<'_>) -> R<ResultCode<'static>> {
     match v {
         Value::String(s) => Ok(ResultCode::Text(Cow::Owned(s.as_ref().to_owned()))),
         _ => v
             .as_i64()
             .map(ResultCode::Number)
-            .ok_or_else(|| wrong(path.to_owned(), "an integer or a string", v)),
+            .ok_or_else(|| wrong(at, "an integer or a string", v)),
     }
 }
 
-/// Stores a struct field read once (a second occurrence is an error).
-#[cfg_attr(gct_opt_attr, optimize(size))]
-fn once<T>(slot: &mut Option<T>, value: T, prefix: &str, name: &str) -> R<()> {
-    if slot.is_some() {
-        return Err(duplicate(at(prefix, name)));
-    }
-    *slot = Some(value);
-    Ok(())
-}
-
-/// For structs read by member index: the index of `name` in `names` (`None` for a name it does
-/// not know), refusing a second occurrence before its value is read, as serde's derives do.
-#[cfg_attr(gct_opt_attr, optimize(size))]
-fn member_index<const N: usize>(
-    names: [&str; N],
-    seen: &mut [bool; N],
-    prefix: &str,
-    name: &str,
-) -> R<Option<usize>> {
-    let Some(i) = names.iter().position(|n| *n == name) else {
-        return Ok(None);
-    };
-    if std::mem::replace(&mut seen[i], true) {
-        return Err(duplicate(at(prefix, name)));
-    }
-    Ok(Some(i))
-}
-
-/// Reads the members of a struct: `field(name, value, path)` returns `Ok(false)` for a name it
-/// does not know (ignored).
+/// Reads the members of a struct named in `names` (others are ignored), in document order:
+/// `field(i, value, at)` reads member `names[i]`. A second occurrence of a member is an error,
+/// found before its value is read when `dup_first` (as serde's derives do), else after.
 #[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn fields<'v, 'a>(
     v: &'v Value<'a>,
-    path: &str,
-    field: &mut dyn FnMut(&str, &'v Value<'a>, &str) -> R<bool>,
+    at: &At<'_>,
+    names: &[&str],
+    dup_first: bool,
+    field: &mut dyn FnMut(usize, &'v Value<'a>, &At<'_>) -> R<()>,
 ) -> R<()> {
-    for (k, v) in object(v, path)? {
-        // `field` gets the prefix and builds `prefix.name` itself, for the members it reads.
-        field(k, v, path)?;
+    let mut seen = 0u32;
+    for (k, v) in object(v, at)? {
+        let Some(i) = names.iter().position(|n| *n == k.as_ref()) else {
+            continue;
+        };
+        let here = at.name(k);
+        let dup = seen & 1 << i != 0;
+        seen |= 1 << i;
+        if dup && dup_first {
+            return Err(duplicate(&here));
+        }
+        field(i, v, &here)?;
+        if dup {
+            return Err(duplicate(&here));
+        }
     }
     Ok(())
 }
 
-#[inline(never)]
+/// The items of an array read with `f`.
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn result_info(v: &Value<'_>, path: &str) -> R<NotificationResult<'static>> {
-    let (mut c, mut s, mut m) = (None, None, None);
-    fields(v, path, &mut |k, v, p| {
-        match k {
-            "code" => once(&mut c, opt(v, &at(p, k), code)?, p, k)?,
-            "subcode" => once(&mut s, opt(v, &at(p, k), code)?, p, k)?,
-            "message" => once(&mut m, opt_string(v, &at(p, k))?, p, k)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    })?;
-    Ok(NotificationResult {
-        code: c.flatten(),
-        subcode: s.flatten(),
-        message: m.flatten().map(Cow::Owned),
-    })
+fn list<T>(v: &Value<'_>, at: &At<'_>, f: fn(&Value<'_>, &At<'_>) -> R<T>) -> R<Vec<T>> {
+    let Value::Array(items) = v else {
+        return Err(wrong(at, "an array", v));
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        out.push(f(item, &at.index(i))?);
+    }
+    Ok(out)
 }
 
 #[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn options(v: &Value<'_>, path: &str) -> R<TrackerOptions> {
+fn result_info(v: &Value<'_>, at: &At<'_>) -> R<NotificationResult<'static>> {
+    let mut r = NotificationResult::default();
+    fields(
+        v,
+        at,
+        &["code", "subcode", "message"],
+        false,
+        &mut |i, v, at| {
+            match i {
+                0 => r.code = opt(v, at, code)?,
+                1 => r.subcode = opt(v, at, code)?,
+                _ => r.message = opt_string(v, at)?.map(Cow::Owned),
+            }
+            Ok(())
+        },
+    )?;
+    Ok(r)
+}
+
+#[inline(never)]
+#[cfg_attr(gct_opt_attr, optimize(size))]
+fn options(v: &Value<'_>, at: &At<'_>) -> R<TrackerOptions> {
     let mut o = TrackerOptions::default();
-    let mut seen = [false; 4];
     let names = [
         "stallAfterMs",
         "maxMessageIds",
         "maxEarlyPerCall",
         "maxEarlyCalls",
     ];
-    fields(v, path, &mut |k, v, p| {
-        let Some(i) = member_index(names, &mut seen, p, k)? else {
-            return Ok(false);
-        };
-        let path = at(p, k);
+    fields(v, at, &names, true, &mut |i, v, at| {
         match i {
-            0 => o.stall_after_ms = u64_(v, &path)?,
-            1 => o.max_message_ids = usize_(v, &path)?,
-            2 => o.max_early_per_call = usize_(v, &path)?,
-            _ => o.max_early_calls = usize_(v, &path)?,
+            0 => o.stall_after_ms = u64_(v, at)?,
+            1 => o.max_message_ids = usize_(v, at)?,
+            2 => o.max_early_per_call = usize_(v, at)?,
+            _ => o.max_early_calls = usize_(v, at)?,
         }
-        Ok(true)
+        Ok(())
     })?;
     Ok(o)
 }
 
 #[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn transition(v: &Value<'_>, path: &str) -> R<Transition> {
+fn transition(v: &Value<'_>, at: &At<'_>) -> R<Transition> {
     let (mut call_id, mut from, mut to, mut when) = (None, None, None, None);
     let (mut ev, mut st, mut mid) = (None, None, None);
-    fields(v, path, &mut |k, v, p| {
-        let path = at(p, k);
-        match k {
-            "callId" => once(&mut call_id, string(v, &path)?, p, k)?,
-            "from" => once(&mut from, phase(v, &path)?, p, k)?,
-            "to" => once(&mut to, phase(v, &path)?, p, k)?,
-            "at" => once(&mut when, u64_(v, &path)?, p, k)?,
-            "event" => once(&mut ev, opt(v, &path, event)?, p, k)?,
-            "state" => once(&mut st, opt(v, &path, state)?, p, k)?,
-            "messageId" => once(&mut mid, opt_string(v, &path)?, p, k)?,
-            _ => return Ok(false),
+    let names = ["callId", "from", "to", "at", "event", "state", "messageId"];
+    fields(v, at, &names, false, &mut |i, v, at| {
+        match i {
+            0 => call_id = Some(string(v, at)?),
+            1 => from = Some(phase(v, at)?),
+            2 => to = Some(phase(v, at)?),
+            3 => when = Some(u64_(v, at)?),
+            4 => ev = opt(v, at, event)?,
+            5 => st = opt(v, at, state)?,
+            _ => mid = opt_string(v, at)?,
         }
-        Ok(true)
+        Ok(())
     })?;
     Ok(Transition {
-        call_id: call_id.ok_or_else(|| missing(path, "callId"))?,
-        from: from.ok_or_else(|| missing(path, "from"))?,
-        to: to.ok_or_else(|| missing(path, "to"))?,
-        at: when.ok_or_else(|| missing(path, "at"))?,
-        event: ev.flatten(),
-        state: st.flatten(),
-        message_id: mid.flatten(),
+        call_id: need(call_id, at, "callId")?,
+        from: need(from, at, "from")?,
+        to: need(to, at, "to")?,
+        at: need(when, at, "at")?,
+        event: ev,
+        state: st,
+        message_id: mid,
     })
-}
-
-#[cfg_attr(gct_opt_attr, optimize(size))]
-fn list<T>(v: &Value<'_>, path: &str, f: impl Fn(&Value<'_>, &str) -> R<T>) -> R<Vec<T>> {
-    array(v, path)?
-        .iter()
-        .enumerate()
-        .map(|(i, item)| f(item, &index(path, i)))
-        .collect()
 }
 
 #[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn transfer(v: &Value<'_>, path: &str) -> R<TrackedTransfer> {
+fn transfer(v: &Value<'_>, at: &At<'_>) -> R<TrackedTransfer> {
     let (mut call_id, mut ctx, mut ph, mut progress) = (None, None, None, None);
     let (mut registered, mut last, mut ri, mut last_state) = (None, None, None, None);
     let (mut reason, mut ended, mut unknown, mut dup) = (None, None, None, None);
     let (mut late, mut history) = (None, None);
-    fields(v, path, &mut |k, v, p| {
-        let path = at(p, k);
-        match k {
-            "callId" => once(&mut call_id, string(v, &path)?, p, k)?,
-            "clientContext" => once(&mut ctx, opt_string(v, &path)?, p, k)?,
-            "phase" => once(&mut ph, phase(v, &path)?, p, k)?,
-            "progress" => once(&mut progress, phase(v, &path)?, p, k)?,
-            "registeredAt" => once(&mut registered, u64_(v, &path)?, p, k)?,
-            "lastProgressAt" => once(&mut last, u64_(v, &path)?, p, k)?,
-            "resultInfo" => once(&mut ri, opt(v, &path, result_info)?, p, k)?,
-            "lastState" => once(&mut last_state, opt(v, &path, state)?, p, k)?,
-            "terminationReason" => once(&mut reason, opt_string(v, &path)?, p, k)?,
-            "callEnded" => once(&mut ended, boolean(v, &path)?, p, k)?,
-            "unknownStates" => once(&mut unknown, list(v, &path, string)?, p, k)?,
-            "duplicates" => once(&mut dup, u32_(v, &path)?, p, k)?,
-            "late" => once(&mut late, u32_(v, &path)?, p, k)?,
-            "history" => once(&mut history, list(v, &path, transition)?, p, k)?,
-            _ => return Ok(false),
+    let names = [
+        "callId",
+        "clientContext",
+        "phase",
+        "progress",
+        "registeredAt",
+        "lastProgressAt",
+        "resultInfo",
+        "lastState",
+        "terminationReason",
+        "callEnded",
+        "unknownStates",
+        "duplicates",
+        "late",
+        "history",
+    ];
+    fields(v, at, &names, false, &mut |i, v, at| {
+        match i {
+            0 => call_id = Some(string(v, at)?),
+            1 => ctx = opt_string(v, at)?,
+            2 => ph = Some(phase(v, at)?),
+            3 => progress = Some(phase(v, at)?),
+            4 => registered = Some(u64_(v, at)?),
+            5 => last = Some(u64_(v, at)?),
+            6 => ri = opt(v, at, result_info)?,
+            7 => last_state = opt(v, at, state)?,
+            8 => reason = opt_string(v, at)?,
+            9 => ended = Some(boolean(v, at)?),
+            10 => unknown = Some(list(v, at, string)?),
+            11 => dup = Some(u32_(v, at)?),
+            12 => late = Some(u32_(v, at)?),
+            _ => history = Some(list(v, at, transition)?),
         }
-        Ok(true)
+        Ok(())
     })?;
     Ok(TrackedTransfer {
-        call_id: call_id.ok_or_else(|| missing(path, "callId"))?,
-        client_context: ctx.flatten(),
-        phase: ph.ok_or_else(|| missing(path, "phase"))?,
-        progress: progress.ok_or_else(|| missing(path, "progress"))?,
-        registered_at: registered.ok_or_else(|| missing(path, "registeredAt"))?,
-        last_progress_at: last.ok_or_else(|| missing(path, "lastProgressAt"))?,
-        result_info: ri.flatten(),
-        last_state: last_state.flatten(),
-        termination_reason: reason.flatten(),
-        call_ended: ended.ok_or_else(|| missing(path, "callEnded"))?,
-        unknown_states: unknown.ok_or_else(|| missing(path, "unknownStates"))?,
-        duplicates: dup.ok_or_else(|| missing(path, "duplicates"))?,
-        late: late.ok_or_else(|| missing(path, "late"))?,
-        history: history.ok_or_else(|| missing(path, "history"))?,
+        call_id: need(call_id, at, "callId")?,
+        client_context: ctx,
+        phase: need(ph, at, "phase")?,
+        progress: need(progress, at, "progress")?,
+        registered_at: need(registered, at, "registeredAt")?,
+        last_progress_at: need(last, at, "lastProgressAt")?,
+        result_info: ri,
+        last_state,
+        termination_reason: reason,
+        call_ended: need(ended, at, "callEnded")?,
+        unknown_states: need(unknown, at, "unknownStates")?,
+        duplicates: need(dup, at, "duplicates")?,
+        late: need(late, at, "late")?,
+        history: need(history, at, "history")?,
     })
 }
 
 #[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn early(v: &Value<'_>, path: &str) -> R<Early> {
-    let (mut ctx, mut ct, mut st, mut reason) = (None, None, None, None);
-    let (mut ri, mut tr, mut mid) = (None, None, None);
-    fields(v, path, &mut |k, v, p| {
-        let path = at(p, k);
-        match k {
-            "clientContext" => once(&mut ctx, opt_string(v, &path)?, p, k)?,
-            "changeType" => once(&mut ct, opt(v, &path, change_type)?, p, k)?,
-            "state" => once(&mut st, opt(v, &path, state)?, p, k)?,
-            "terminationReason" => once(&mut reason, opt_string(v, &path)?, p, k)?,
-            "resultInfo" => once(&mut ri, opt(v, &path, result_info)?, p, k)?,
-            "transfer" => once(&mut tr, opt(v, &path, event)?, p, k)?,
-            "messageId" => once(&mut mid, opt_string(v, &path)?, p, k)?,
-            _ => return Ok(false),
+fn early(v: &Value<'_>, at: &At<'_>) -> R<Early> {
+    let mut e = Early::default();
+    let names = [
+        "clientContext",
+        "changeType",
+        "state",
+        "terminationReason",
+        "resultInfo",
+        "transfer",
+        "messageId",
+    ];
+    fields(v, at, &names, false, &mut |i, v, at| {
+        match i {
+            0 => e.client_context = opt_string(v, at)?,
+            1 => e.change_type = opt(v, at, change_type)?,
+            2 => e.state = opt(v, at, state)?,
+            3 => e.termination_reason = opt_string(v, at)?,
+            4 => e.result_info = opt(v, at, result_info)?,
+            5 => e.transfer = opt(v, at, event)?,
+            _ => e.message_id = opt_string(v, at)?,
         }
-        Ok(true)
+        Ok(())
     })?;
-    Ok(Early {
-        client_context: ctx.flatten(),
-        change_type: ct.flatten(),
-        state: st.flatten(),
-        termination_reason: reason.flatten(),
-        result_info: ri.flatten(),
-        transfer: tr.flatten(),
-        message_id: mid.flatten(),
-    })
+    Ok(e)
 }
 
 /// Reads a state written by [`write_tracker`] (or by the serde derives).
@@ -584,35 +621,30 @@ fn early(v: &Value<'_>, path: &str) -> R<Early> {
 pub(super) fn read_tracker(bytes: &[u8]) -> R<TransferTracker> {
     let doc = document(bytes)?;
     let mut t = TransferTracker::default();
-    let mut seen = [false; 5];
     let names = ["options", "transfers", "seen", "early", "earlyOrder"];
-    fields(&doc, "", &mut |k, v, p| {
-        let Some(i) = member_index(names, &mut seen, p, k)? else {
-            return Ok(false);
-        };
-        let path = at(p, k);
+    fields(&doc, &TOP, &names, true, &mut |i, v, at| {
         match i {
-            0 => t.options = options(v, &path)?,
+            0 => t.options = options(v, at)?,
             1 => {
-                for (key, item) in object(v, &path)? {
+                for (key, item) in object(v, at)? {
                     // As with serde's map: a repeated key keeps the last value.
-                    let value = Box::new(transfer(item, &at(&path, key))?);
+                    let value = Box::new(transfer(item, &at.name(key))?);
                     t.transfers.insert(key.as_ref().to_owned(), value);
                 }
             }
             2 => {
-                let order: VecDeque<String> = list(v, &path, string)?.into();
+                let order: VecDeque<String> = list(v, at, string)?.into();
                 t.seen = Seen::from(order);
             }
             3 => {
-                for (key, item) in object(v, &path)? {
-                    let value = list(item, &at(&path, key), early)?;
+                for (key, item) in object(v, at)? {
+                    let value = list(item, &at.name(key), early)?;
                     t.early.insert(key.as_ref().to_owned(), value);
                 }
             }
-            _ => t.early_order = list(v, &path, string)?.into(),
+            _ => t.early_order = list(v, at, string)?.into(),
         }
-        Ok(true)
+        Ok(())
     })?;
     Ok(t)
 }
@@ -624,7 +656,7 @@ pub(super) fn read_tracker(bytes: &[u8]) -> R<TransferTracker> {
 /// Reads [`TrackerOptions`] JSON (camelCase; missing fields default).
 #[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn read_options(bytes: &[u8]) -> R<TrackerOptions> {
-    options(&document(bytes)?, "")
+    options(&document(bytes)?, &TOP)
 }
 
 #[cfg_attr(
@@ -634,7 +666,7 @@ pub(crate) fn read_options(bytes: &[u8]) -> R<TrackerOptions> {
 /// Reads a `{code, subcode, message}` JSON object (the wasm layer's `resultInfo`).
 #[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn read_result_info(bytes: &[u8]) -> R<NotificationResult<'static>> {
-    result_info(&document(bytes)?, "")
+    result_info(&document(bytes)?, &TOP)
 }
 
 #[cfg(test)]
