@@ -2,7 +2,6 @@
 //! reusable `CallbackTokenChecker`. The signature itself is verified in JavaScript with WebCrypto
 //! (`js/auth.js`), which browsers, Node 20 and workerd all have; the key cache lives there too.
 
-use js_sys::{Error as JsError, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::auth::{self, AuthError, AuthErrorKind, CallbackAuthPolicy, UnverifiedToken};
@@ -11,13 +10,7 @@ use crate::auth::{self, AuthError, AuthErrorKind, CallbackAuthPolicy, Unverified
 /// name `GraphCallTransferError`, with `kind`, `path` and `reason`.
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn auth_error(err: &AuthError) -> JsValue {
-    let js = JsError::new(&err.to_string());
-    js.set_name("GraphCallTransferError");
-    // Setting a property on a fresh Error object cannot fail.
-    let _ = Reflect::set(&js, &"kind".into(), &err.kind_name().into());
-    let _ = Reflect::set(&js, &"path".into(), &err.path().into());
-    let _ = Reflect::set(&js, &"reason".into(), &err.reason().into());
-    js.into()
+    super::js_error(&err.to_string(), err.kind_name(), err.path(), &err.reason())
 }
 
 /// The claim policy, built once from the JSON options (`CallbackAuthOptions`) and reused.

@@ -13,12 +13,18 @@ use crate::error::Error;
 /// stable `kind`, the JSON `path` and the `reason` as properties.
 #[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn to_js_error(err: &Error) -> JsValue {
-    let js = JsError::new(&err.to_string());
+    js_error(&err.to_string(), err.kind_name(), err.path(), &err.reason())
+}
+
+/// The JavaScript `Error` of [`to_js_error`] from its parts (shared with the auth errors).
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
+pub(crate) fn js_error(message: &str, kind: &str, path: &str, reason: &str) -> JsValue {
+    let js = JsError::new(message);
     js.set_name("GraphCallTransferError");
     // Setting a property on a fresh Error object cannot fail.
-    let _ = Reflect::set(&js, &"kind".into(), &err.kind_name().into());
-    let _ = Reflect::set(&js, &"path".into(), &err.path().into());
-    let _ = Reflect::set(&js, &"reason".into(), &err.reason().into());
+    let _ = Reflect::set(&js, &"kind".into(), &kind.into());
+    let _ = Reflect::set(&js, &"path".into(), &path.into());
+    let _ = Reflect::set(&js, &"reason".into(), &reason.into());
     js.into()
 }
 
