@@ -382,7 +382,7 @@ export class TransferTracker {
 
   /** The whole state as a plain JSON-compatible object. */
   toJSON() {
-    return JSON.parse(raw.trackerToJson(this.#h));
+    return JSON.parse(raw.trackerQuery(this.#h, 5, '', 0));
   }
 
   /** Starts tracking a transfer; returns transitions of notifications that arrived earlier. */
@@ -450,28 +450,28 @@ export class TransferTracker {
 
   /** Marks transfers without progress for `stallAfterMs` as stalled; returns those transitions. */
   tick(now) {
-    return JSON.parse(raw.trackerTick(this.#h, time(now)));
+    return JSON.parse(raw.trackerQuery(this.#h, 4, '', time(now)));
   }
 
   /** The phase of `callId`'s transfer, or null when it is not tracked. */
   phase(callId) {
-    return raw.trackerPhase(this.#h, String(callId)) ?? null;
+    return raw.trackerQuery(this.#h, 0, String(callId), 0) ?? null;
   }
 
   /** Everything known about `callId`'s transfer, or null. */
   get(callId) {
-    const json = raw.trackerGet(this.#h, String(callId));
+    const json = raw.trackerQuery(this.#h, 1, String(callId), 0);
     return json === undefined ? null : JSON.parse(json);
   }
 
   /** Every tracked transfer, ordered by call id. */
   transfers() {
-    return JSON.parse(raw.trackerList(this.#h));
+    return JSON.parse(raw.trackerQuery(this.#h, 2, '', 0));
   }
 
   /** Stops tracking `callId`; whether it was tracked. */
   remove(callId) {
-    return raw.trackerRemove(this.#h, String(callId));
+    return raw.trackerQuery(this.#h, 3, String(callId), 0) !== undefined;
   }
 
   /** Frees the wasm memory now (otherwise freed when garbage-collected). */

@@ -384,13 +384,6 @@ pub fn tracker_free(handle: u32) {
     });
 }
 
-/// The whole state as JSON.
-#[wasm_bindgen(js_name = trackerToJson)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_to_json(handle: u32) -> Result<String, JsValue> {
-    with_tracker(handle, |t| t.to_json().map_err(|e| to_js_error(&e)))
-}
-
 /// Registers a transfer; returns the transitions of replayed early notifications (JSON).
 #[wasm_bindgen(js_name = trackerRegister)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
@@ -496,58 +489,44 @@ pub fn tracker_observe_input(
     })
 }
 
-/// Marks stalled transfers; returns the transitions as JSON.
-#[wasm_bindgen(js_name = trackerTick)]
+/// The read-mostly tracker operations in one export (each its own export cost ~750 bytes of
+/// wasm shim and glue): `op` 0 the phase name of `call_id`'s transfer, 1 everything known about
+/// it as JSON, 2 every tracked transfer as a JSON array, 3 stops tracking it (`"1"` when it was
+/// tracked, else `undefined`), 4 marks stalled transfers at `now` (the transitions as JSON),
+/// 5 the whole state as JSON. `undefined` for a call id that is not tracked.
+#[wasm_bindgen(js_name = trackerQuery)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_tick(handle: u32, now: f64) -> Result<String, JsValue> {
-    let now = time(now)?;
-    with_tracker(handle, |t| Ok(transitions_json(&t.tick(now))))
-}
-
-/// The phase name of `call_id`'s transfer.
-#[wasm_bindgen(js_name = trackerPhase)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_phase(handle: u32, call_id: &str) -> Result<Option<String>, JsValue> {
+pub fn tracker_query(
+    handle: u32,
+    op: u32,
+    call_id: &str,
+    now: f64,
+) -> Result<Option<String>, JsValue> {
+    let now = if op == 4 { time(now)? } else { 0 };
     with_tracker(handle, |t| {
-        Ok(t.phase(call_id).map(|p| p.as_str().to_owned()))
-    })
-}
-
-/// Everything known about `call_id`'s transfer, as JSON.
-#[wasm_bindgen(js_name = trackerGet)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_get(handle: u32, call_id: &str) -> Result<Option<String>, JsValue> {
-    with_tracker(handle, |t| {
-        Ok(t.get(call_id).map(|tr| {
-            let mut out = String::with_capacity(512);
-            write_transfer(tr, &mut out);
-            out
-        }))
-    })
-}
-
-/// Every tracked transfer, as a JSON array.
-#[wasm_bindgen(js_name = trackerList)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_list(handle: u32) -> Result<String, JsValue> {
-    with_tracker(handle, |t| {
-        let mut out = String::from("[");
-        for (i, tr) in t.transfers().enumerate() {
-            if i > 0 {
-                out.push(',');
+        Ok(match op {
+            0 => t.phase(call_id).map(|p| p.as_str().to_owned()),
+            1 => t.get(call_id).map(|tr| {
+                let mut out = String::with_capacity(512);
+                write_transfer(tr, &mut out);
+                out
+            }),
+            2 => {
+                let mut out = String::from("[");
+                for (i, tr) in t.transfers().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_transfer(tr, &mut out);
+                }
+                out.push(']');
+                Some(out)
             }
-            write_transfer(tr, &mut out);
-        }
-        out.push(']');
-        Ok(out)
+            3 => t.remove(call_id).map(|_| "1".to_owned()),
+            4 => Some(transitions_json(&t.tick(now))),
+            _ => Some(t.to_json().map_err(|e| to_js_error(&e))?),
+        })
     })
-}
-
-/// Stops tracking `call_id`; whether it was tracked.
-#[wasm_bindgen(js_name = trackerRemove)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_remove(handle: u32, call_id: &str) -> Result<bool, JsValue> {
-    with_tracker(handle, |t| Ok(t.remove(call_id).is_some()))
 }
 
 /// The size of the wasm linear memory in bytes (to check that parsing does not grow it).
