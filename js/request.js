@@ -134,28 +134,14 @@ function bodyFor(apiVersion, transferTarget, transferee, clientContext, operatio
 }
 
 /**
- * `head` + the body's JSON with unescaped strings (see writeMember), or undefined: the members of
- * bodyFor's object, written without making it. One string, so that it is flattened once (by
- * encodeInto).
+ * `head` + the body's JSON with unescaped strings (see writeMember), or undefined. One string, so
+ * that it is flattened once (by encodeInto). The body is bodyFor's, as JSON.stringify is given it.
  */
 function writeBody(head, apiVersion, transferTarget, transferee, clientContext, operationContext) {
   strings = 0;
   if (prototypeIsPolluted()) return undefined;
   try {
-    let out = head + '{';
-    const open = out.length;
-    if (apiVersion === 'beta-2018') {
-      out = writeMember(out, open, 'clientContext', clientContext, 0);
-      out = out && writeMember(out, open, 'operationContext', operationContext, 0);
-      out = out && writeMember(out, open, 'transferee', transferee, 0);
-      out = out && writeMember(out, open, 'target', transferTarget, 0);
-    } else {
-      out = writeMember(out, open, 'transferTarget', transferTarget, 0);
-      out = out && writeMember(out, open, 'transferee', transferee, 0);
-      out = out && writeMember(out, open, 'clientContext', clientContext, 0);
-      out = out && writeMember(out, open, 'operationContext', operationContext, 0);
-    }
-    return out && out + '}';
+    return writeObject(bodyFor(apiVersion, transferTarget, transferee, clientContext, operationContext), 0, head);
   } catch {
     return undefined; // a throwing getter or proxy: JSON.stringify reports it
   }
