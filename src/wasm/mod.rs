@@ -9,6 +9,10 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
 
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Converts a core [`Error`] into a JavaScript `Error` named `GraphCallTransferError` with the
 /// stable `kind`, the JSON `path` and the `reason` as properties.
 #[cfg_attr(gct_opt_attr, optimize(size))]
