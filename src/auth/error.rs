@@ -153,7 +153,11 @@ impl fmt::Display for AuthErrorKind {
             ),
             Self::Malformed { detail } => write!(f, "malformed token: {detail}"),
             Self::UnsupportedAlgorithm { alg } => {
-                write!(f, "algorithm {alg:?} is not accepted; only RS256 is")
+                write!(
+                    f,
+                    "algorithm {} is not accepted; only RS256 is",
+                    crate::error::Quoted(alg)
+                )
             }
             Self::UnknownKey { detail } => f.write_str(detail),
             Self::BadSignature => f.write_str("the RS256 signature does not verify"),

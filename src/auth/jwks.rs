@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::base64url::base64url_decode;
 use super::error::{AuthError, AuthErrorKind};
 use super::json::{self, Json};
+use crate::error::Quoted;
 
 /// The shortest RSA modulus accepted, in bits.
 pub const MIN_RSA_BITS: u32 = 2048;
@@ -103,17 +104,17 @@ fn check_key<'a>(key: &'a json::Object<'_>) -> Result<(&'a str, &'a str), String
     let member = |name: &str| json::string(key, name).map_err(|why| format!("{name}: {why}"));
     match member("kty")? {
         Some("RSA") => {}
-        Some(other) => return Err(format!("kty is {other:?}, not RSA")),
+        Some(other) => return Err(format!("kty is {}, not RSA", Quoted(other))),
         None => return Err("the key has no kty".to_owned()),
     }
     if let Some(use_) = member("use")? {
         if use_ != "sig" {
-            return Err(format!("use is {use_:?}, not \"sig\""));
+            return Err(format!("use is {}, not \"sig\"", Quoted(use_)));
         }
     }
     if let Some(alg) = member("alg")? {
         if alg != "RS256" {
-            return Err(format!("alg is {alg:?}, not \"RS256\""));
+            return Err(format!("alg is {}, not \"RS256\"", Quoted(alg)));
         }
     }
     match key.get("key_ops") {
