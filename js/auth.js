@@ -21,6 +21,7 @@ const KEY_OPTIONS = ['jwks', 'jwksUrl', 'openIdConfigurationUrl', 'fetch', 'cach
 const OTHER_OPTIONS = ['keySet', 'parse'];
 const KNOWN_OPTIONS = new Set([...POLICY_OPTIONS, ...KEY_OPTIONS, ...OTHER_OPTIONS]);
 const WARM_KEY = Symbol('warmKey');
+const decoder = new TextDecoder();
 
 function subtle() {
   const s = globalThis.crypto && globalThis.crypto.subtle;
@@ -112,7 +113,7 @@ async function fetchDocument(fetchFn, url, timeoutMs) {
 function readKeys(bytes, where) {
   let flat;
   try {
-    flat = raw.readJwksRaw(bytes);
+    flat = JSON.parse(raw.readJwksRaw(bytes));
   } catch (e) {
     if (where && e && e.kind === 'keyFetchFailed') {
       e.reason = `${where}: ${e.reason}`;
@@ -308,7 +309,7 @@ export class CallbackKeySet {
 const sharedKeySets = new Map(); // "source\nurl\nttl\ncooldown\ntimeout" -> [{ fetch, clock, keySet }]
 const MAX_SHARED = 32;
 const jwksKeySets = new WeakMap(); // JWKS object -> CallbackKeySet
-const contexts = new WeakMap(); // options object -> { checker, keySet, clock }
+const contexts = new WeakMap(); // options object -> { policy, keySet, clock, parse }
 
 function keySetFor(options) {
   if (options.keySet !== undefined) {
@@ -359,11 +360,14 @@ function contextFor(options) {
   for (const name of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(name)) throw optionError('unknownOption', name, 'is not a known option');
   }
-  const checker = new raw.CallbackTokenChecker(utf8(toJson(pick(options, POLICY_OPTIONS), 'options')));
+  // The claim policy stays here as the bytes of its JSON, checked once now and passed to the
+  // core with each token (no wasm object to free).
+  const policy = utf8(toJson(pick(options, POLICY_OPTIONS), 'options')).slice();
+  raw.authPolicy(policy);
   const keySet = keySetFor(options);
   const clock = checkFunction(options, 'clock') ?? Date.now;
   const parse = checkFunction(options, 'parse');
-  context = { checker, keySet, clock, parse };
+  context = { policy, keySet, clock, parse };
   contexts.set(options, context);
   return context;
 }
@@ -385,27 +389,29 @@ export async function verifyCallbackToken(authorization, options) {
     }
     throw optionError('invalidType', 'authorization', `wrong type: expected the header value as a string, found ${describe(authorization)}`);
   }
-  const opened = context.checker.open(utf8(authorization));
+  // One buffer: the lengths of the kid, signature and signing input (u32 LE), then those three
+  // and the decoded payload.
+  const opened = raw.authOpen(utf8(authorization));
+  const lengths = new DataView(opened.buffer, opened.byteOffset);
+  let at = 12;
+  const kid = decoder.decode(opened.subarray(at, (at += lengths.getUint32(0, true))));
+  const signature = opened.subarray(at, (at += lengths.getUint32(4, true)));
+  const signingInput = opened.subarray(at, (at += lengths.getUint32(8, true)));
+  const payload = opened.subarray(at);
+  const key = context.keySet[WARM_KEY](kid) ?? (await context.keySet.key(kid));
+  let valid = false;
   try {
-    const kid = opened.kid;
-    const signature = opened.signature;
-    const signingInput = opened.signingInput;
-    const key = context.keySet[WARM_KEY](kid) ?? (await context.keySet.key(kid));
-    let valid = false;
-    try {
-      valid = await subtle().verify(RSA, key, signature, signingInput);
-    } catch {
-      valid = false;
-    }
-    if (!valid) throw makeError('badSignature', 'signature', 'the RS256 signature does not verify');
-    const now = context.clock();
-    if (typeof now !== 'number' || !Number.isFinite(now)) {
-      throw optionError('invalidType', 'clock', `the clock must return milliseconds since the epoch as a finite number, not ${typeof now === 'number' ? now : describe(now)}`);
-    }
-    return JSON.parse(opened.checkClaims(context.checker, now / 1000));
-  } finally {
-    opened.free();
+    valid = await subtle().verify(RSA, key, signature, signingInput);
+  } catch {
+    valid = false;
   }
+  if (!valid) throw makeError('badSignature', 'signature', 'the RS256 signature does not verify');
+  const now = context.clock();
+  if (typeof now !== 'number' || !Number.isFinite(now)) {
+    throw optionError('invalidType', 'clock', `the clock must return milliseconds since the epoch as a finite number, not ${typeof now === 'number' ? now : describe(now)}`);
+  }
+  raw.authClaims(context.policy, payload, now / 1000);
+  return JSON.parse(decoder.decode(payload));
 }
 
 let parserLookup;
