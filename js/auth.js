@@ -55,7 +55,7 @@ function checkUrl(options, name) {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw optionError('invalidType', name, `wrong type: expected a string, found ${describe(value)}`);
   try {
-    raw.checkKeyUrlRaw(value);
+    raw.authKeys(2, utf8(value));
   } catch (e) {
     throw optionError('invalidBaseUrl', name, e.reason || String(e));
   }
@@ -113,7 +113,7 @@ async function fetchDocument(fetchFn, url, timeoutMs) {
 function readKeys(bytes, where) {
   let flat;
   try {
-    flat = JSON.parse(raw.readJwksRaw(bytes));
+    flat = JSON.parse(raw.authKeys(0, bytes));
   } catch (e) {
     if (where && e && e.kind === 'keyFetchFailed') {
       e.reason = `${where}: ${e.reason}`;
@@ -200,7 +200,7 @@ export class CallbackKeySet {
     let jwksUrl = this.#jwksUrl;
     if (jwksUrl === undefined) {
       const config = await fetchDocument(fetchFn, this.#configUrl, this.#timeoutMs);
-      jwksUrl = raw.jwksUriRaw(config);
+      jwksUrl = raw.authKeys(1, config);
     }
     return readKeys(await fetchDocument(fetchFn, jwksUrl, this.#timeoutMs), jwksUrl);
   }
@@ -363,7 +363,7 @@ function contextFor(options) {
   // The claim policy stays here as the bytes of its JSON, checked once now and passed to the
   // core with each token (no wasm object to free).
   const policy = utf8(toJson(pick(options, POLICY_OPTIONS), 'options')).slice();
-  raw.authPolicy(policy);
+  raw.authClaims(policy); // no payload: checks the options only
   const keySet = keySetFor(options);
   const clock = checkFunction(options, 'clock') ?? Date.now;
   const parse = checkFunction(options, 'parse');

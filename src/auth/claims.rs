@@ -21,7 +21,7 @@ pub struct Claims {
     pub tid: Option<String>,
 }
 
-#[cfg_attr(gct_opt_attr, optimize(size))]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 fn malformed(path: &str, detail: &str) -> AuthError {
     AuthError::new(
         AuthErrorKind::Malformed {

@@ -16,7 +16,7 @@ pub struct AuthError {
 
 impl AuthError {
     /// Creates an error of `kind` at `path` (empty for the whole token).
-    #[cfg_attr(gct_opt_attr, optimize(size))]
+    #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
     pub fn new(kind: AuthErrorKind, path: impl Into<String>) -> Self {
         Self {
             kind,

@@ -37,7 +37,7 @@ impl JwkEntry {
     }
 }
 
-#[cfg_attr(gct_opt_attr, optimize(size))]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 fn fetch_failed(path: &str, detail: impl Into<String>) -> AuthError {
     AuthError::new(
         AuthErrorKind::KeyFetchFailed {

@@ -300,7 +300,7 @@ impl CallbackAuthPolicy {
     }
 }
 
-#[cfg_attr(gct_opt_attr, optimize(size))]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 fn wrong_type(path: &str, expected: &str) -> Error {
     Error::new(
         ErrorKind::InvalidType {

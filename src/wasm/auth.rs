@@ -3,8 +3,8 @@
 //! which browsers, Node 20 and workerd all have; the key cache lives there too.
 //!
 //! Stateless: JavaScript keeps the claim policy as the bytes of its JSON (checked once by
-//! `authPolicy`) and passes them to `authClaims`, so no wasm object needs freeing (no class glue,
-//! no `FinalizationRegistry`).
+//! `authClaims` without a payload) and passes them with each token, so no wasm object needs
+//! freeing (no class glue, no `FinalizationRegistry`). Few exports: each costs glue.
 
 use wasm_bindgen::prelude::*;
 
@@ -21,13 +21,6 @@ fn auth_error(err: AuthError) -> JsValue {
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 fn policy(options_json: &[u8]) -> Result<CallbackAuthPolicy, JsValue> {
     CallbackAuthPolicy::from_json(options_json).map_err(|e| super::to_js_error(&e))
-}
-
-/// Checks `CallbackAuthOptions` (UTF-8 JSON bytes): throws the option error `authClaims` would.
-#[wasm_bindgen(js_name = authPolicy)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn auth_policy(options_json: &[u8]) -> Result<(), JsValue> {
-    policy(options_json).map(|_| ())
 }
 
 /// Takes the token out of an `Authorization` header value (UTF-8 bytes), splits and decodes it
@@ -55,23 +48,47 @@ pub fn auth_open(authorization: &[u8]) -> Result<Vec<u8>, JsValue> {
     Ok(out)
 }
 
-/// Checks the claims (the decoded payload `authOpen` returned) against the policy at `now`
-/// (seconds since the Unix epoch). Call only after the signature verified.
+/// Checks the claims (the decoded payload `authOpen` returned) against the policy
+/// (`CallbackAuthOptions` as UTF-8 JSON bytes) at `now` (seconds since the Unix epoch). Call only
+/// after the signature verified. Without a payload, only checks the policy (throwing its option
+/// errors): that is done once per options object.
 #[wasm_bindgen(js_name = authClaims)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn auth_claims(options_json: &[u8], payload_json: &[u8], now: f64) -> Result<(), JsValue> {
+pub fn auth_claims(
+    options_json: &[u8],
+    payload_json: Option<Box<[u8]>>,
+    now: f64,
+) -> Result<(), JsValue> {
     let policy = policy(options_json)?;
-    let claims = auth::Claims::from_json(payload_json).map_err(auth_error)?;
+    let Some(payload_json) = payload_json else {
+        return Ok(());
+    };
+    let claims = auth::Claims::from_json(&payload_json).map_err(auth_error)?;
     policy.check(&claims, now).map_err(auth_error)
 }
 
-/// Reads a JWKS (UTF-8 JSON bytes) and returns a JSON array of four strings per key with a `kid`:
-/// the kid, `n`, `e` and an empty string for a usable key; the kid, two empty strings and why
-/// for an unusable one (usable keys first). Throws `keyFetchFailed` when it is not a JWKS.
-#[wasm_bindgen(js_name = readJwksRaw)]
+/// The key documents and URLs, one export for three questions (`what`), each throwing
+/// `keyFetchFailed`:
+/// - 0: reads a JWKS (UTF-8 JSON `bytes`) and returns a JSON array of four strings per key with a
+///   `kid`: the kid, `n`, `e` and an empty string for a usable key; the kid, two empty strings
+///   and why for an unusable one (usable keys first);
+/// - 1: returns the checked `jwks_uri` of an OpenID configuration (UTF-8 JSON `bytes`);
+/// - 2: checks a key or configuration URL (UTF-8 `bytes`: `https`, or `http` to a loopback
+///   host) and returns an empty string.
+#[wasm_bindgen(js_name = authKeys)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn read_jwks_raw(jwks_json: &[u8]) -> Result<String, JsValue> {
-    let entries = auth::read_jwks(jwks_json).map_err(auth_error)?;
+pub fn auth_keys(what: u8, bytes: &[u8]) -> Result<String, JsValue> {
+    match what {
+        0 => read_jwks(bytes),
+        1 => auth::jwks_uri(bytes),
+        _ => auth::check_key_url(&String::from_utf8_lossy(bytes)).map(|()| String::new()),
+    }
+    .map_err(auth_error)
+}
+
+#[cfg_attr(gct_opt_attr, optimize(size))]
+fn read_jwks(jwks_json: &[u8]) -> Result<String, AuthError> {
+    let entries = auth::read_jwks(jwks_json)?;
     let mut out = String::from("[");
     for entry in &entries {
         for field in [
@@ -88,20 +105,4 @@ pub fn read_jwks_raw(jwks_json: &[u8]) -> Result<String, JsValue> {
     }
     out.push(']');
     Ok(out)
-}
-
-/// The checked `jwks_uri` of an OpenID configuration (UTF-8 JSON bytes). Throws
-/// `keyFetchFailed`.
-#[wasm_bindgen(js_name = jwksUriRaw)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn jwks_uri_raw(configuration_json: &[u8]) -> Result<String, JsValue> {
-    auth::jwks_uri(configuration_json).map_err(auth_error)
-}
-
-/// Checks a key or configuration URL (`https`, or `http` to a loopback host). Throws
-/// `keyFetchFailed`.
-#[wasm_bindgen(js_name = checkKeyUrlRaw)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn check_key_url_raw(url: &str) -> Result<(), JsValue> {
-    auth::check_key_url(url).map_err(auth_error)
 }
