@@ -225,7 +225,6 @@ pub fn client_request_id(value: &str) -> Result<(), Error> {
 pub fn base_url(value: &str) -> Result<String, Error> {
     // Byte searches only: `char` patterns link core's `CharSearcher` into the wasm.
     let fail = |reason| Err(Error::new(ErrorKind::InvalidBaseUrl { reason }, ""));
-    let find = |s: &str, b: u8| s.bytes().position(|c| c == b);
     let Some(end) = scheme_end(value) else {
         return fail("expected an absolute URL such as https://graph.microsoft.com");
     };
@@ -264,7 +263,7 @@ pub fn base_url(value: &str) -> Result<String, Error> {
     if host.is_empty() {
         return fail("the URL has no host");
     }
-    if port.is_some_and(|p| p.parse::<u16>().is_err()) {
+    if port.is_some_and(|p| !is_port(p)) {
         return fail("the port is not a number from 0 to 65535");
     }
     let loopback =
@@ -278,6 +277,30 @@ pub fn base_url(value: &str) -> Result<String, Error> {
     out.push_str(if https { "https://" } else { "http://" });
     out.push_str(tail);
     Ok(out)
+}
+
+/// Whether `text` is what `text.parse::<u16>()` accepts: an optional `+`, then decimal digits
+/// up to 65535.
+#[cfg_attr(gct_opt_attr, optimize(size))]
+fn is_port(text: &str) -> bool {
+    let digits = text.strip_prefix('+').unwrap_or(text).as_bytes();
+    let mut value = 0u32;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return false;
+        }
+        value = value * 10 + u32::from(d - b'0');
+        if value > u32::from(u16::MAX) {
+            return false;
+        }
+    }
+    !digits.is_empty()
+}
+
+/// The first position of byte `b` in `s`.
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
+fn find(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|c| c == b)
 }
 
 fn non_empty(value: &str) -> Result<(), Error> {
