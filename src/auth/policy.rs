@@ -191,9 +191,9 @@ impl CallbackAuthPolicy {
     pub fn from_options(options: CallbackAuthOptions) -> Result<Self, Error> {
         Self::build(
             options.app_id.as_deref(),
-            options.issuers.as_deref(),
+            borrow(&options.issuers).as_deref(),
             options.cloud.as_deref(),
-            options.allowed_tenants.as_deref(),
+            borrow(&options.allowed_tenants).as_deref(),
             options.clock_skew_seconds,
         )
     }
@@ -201,57 +201,54 @@ impl CallbackAuthPolicy {
     /// The option rules, in this order: `appId` present and not blank, `cloud` or `issuers` (not
     /// both; a known cloud; a non-empty list without blank issuers), `clockSkewSeconds` in range.
     #[cfg_attr(gct_opt_attr, optimize(size))]
-    fn build<S: AsRef<str>>(
+    fn build(
         app_id: Option<&str>,
-        issuers: Option<&[S]>,
+        issuers: Option<&[&str]>,
         cloud: Option<&str>,
-        tenants: Option<&[S]>,
+        tenants: Option<&[&str]>,
         skew: Option<u32>,
     ) -> Result<Self, Error> {
         let app_id = app_id.ok_or_else(|| Error::new(ErrorKind::MissingField, "appId"))?;
         if is_blank(app_id) {
             return Err(Error::new(ErrorKind::EmptyValue, "appId"));
         }
-        let mut policy = Self::new(app_id);
-        match (cloud, issuers) {
+        let issuers = match (cloud, issuers) {
             (Some(_), Some(_)) => {
                 return Err(Error::new(
                     ErrorKind::ConflictingOptions { other: "issuers" },
                     "cloud",
                 ))
             }
-            (Some(cloud), None) => {
-                policy = policy.issuers(cloud_issuers(Cloud::parse(cloud)?));
-            }
+            (Some(cloud), None) => owned(&cloud_issuers(Cloud::parse(cloud)?), true),
             (None, Some(issuers)) => {
                 if issuers.is_empty() {
                     return Err(Error::new(ErrorKind::EmptyValue, "issuers"));
                 }
-                if let Some(i) = issuers
-                    .iter()
-                    .position(|s| trim_slash(s.as_ref()).is_empty())
-                {
+                if let Some(i) = issuers.iter().position(|s| trim_slash(s).is_empty()) {
                     return Err(Error::new(ErrorKind::EmptyValue, format!("issuers[{i}]")));
                 }
-                policy = policy.issuers(issuers);
+                owned(issuers, true)
             }
-            (None, None) => {}
-        }
-        if let Some(tenants) = tenants {
-            policy = policy.allowed_tenants(tenants);
-        }
-        if let Some(skew) = skew {
-            if skew > MAX_CLOCK_SKEW_SECONDS {
+            (None, None) => owned(&GLOBAL_ISSUERS, true),
+        };
+        let clock_skew = match skew {
+            Some(skew) if skew > MAX_CLOCK_SKEW_SECONDS => {
                 return Err(Error::new(
                     ErrorKind::OutOfRange {
                         expected: "0 to 3600 seconds",
                     },
                     "clockSkewSeconds",
-                ));
+                ))
             }
-            policy = policy.clock_skew_seconds(skew);
-        }
-        Ok(policy)
+            Some(skew) => f64::from(skew),
+            None => f64::from(DEFAULT_CLOCK_SKEW_SECONDS),
+        };
+        Ok(Self {
+            audience: app_id.to_owned(),
+            issuers,
+            tenants: tenants.map(|t| owned(t, false)),
+            clock_skew,
+        })
     }
 
     /// Checks `claims` at `now` (seconds since the Unix epoch), in this order: `exp` present,
@@ -360,6 +357,20 @@ fn strings<'a>(value: &'a Json, path: &str) -> Result<Vec<&'a str>, Error> {
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn is_blank(s: &str) -> bool {
     s.chars().all(char::is_whitespace)
+}
+
+/// `&str`s of an optional list of strings.
+fn borrow(list: &Option<Vec<String>>) -> Option<Vec<&str>> {
+    list.as_ref()
+        .map(|l| l.iter().map(String::as_str).collect())
+}
+
+/// Owned copies of `list`, each without one trailing `/` when `trim`.
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
+fn owned(list: &[&str], trim: bool) -> Vec<String> {
+    list.iter()
+        .map(|s| if trim { trim_slash(s) } else { s }.to_owned())
+        .collect()
 }
 
 /// Removes one trailing `/`.
