@@ -29,15 +29,11 @@ function subtle() {
   return s;
 }
 
-function optionError(kind, path, reason) {
-  return makeError(kind, path, reason);
-}
-
 function seconds(options, name, fallback, max) {
   const value = options[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
-    throw optionError('outOfRange', name, `is out of range: expected a number of seconds from 0 to ${max}, found ${typeof value === 'number' ? value : describe(value)}`);
+    throw makeError('outOfRange', name, `is out of range: expected a number of seconds from 0 to ${max}, found ${typeof value === 'number' ? value : describe(value)}`);
   }
   return value;
 }
@@ -45,7 +41,7 @@ function seconds(options, name, fallback, max) {
 function checkFunction(options, name) {
   const value = options[name];
   if (value !== undefined && typeof value !== 'function') {
-    throw optionError('invalidType', name, `wrong type: expected a function, found ${describe(value)}`);
+    throw makeError('invalidType', name, `wrong type: expected a function, found ${describe(value)}`);
   }
   return value;
 }
@@ -53,11 +49,11 @@ function checkFunction(options, name) {
 function checkUrl(options, name) {
   const value = options[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw optionError('invalidType', name, `wrong type: expected a string, found ${describe(value)}`);
+  if (typeof value !== 'string') throw makeError('invalidType', name, `wrong type: expected a string, found ${describe(value)}`);
   try {
     raw.authKeys(2, utf8(value));
   } catch (e) {
-    throw optionError('invalidBaseUrl', name, e.reason || String(e));
+    throw makeError('invalidBaseUrl', name, e.reason || String(e));
   }
   return value;
 }
@@ -157,11 +153,11 @@ export class CallbackKeySet {
 
   constructor(options = {}) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw optionError('invalidType', '', `key set options must be an object, not ${describe(options)}`);
+      throw makeError('invalidType', '', `key set options must be an object, not ${describe(options)}`);
     }
     const given = ['jwks', 'jwksUrl', 'openIdConfigurationUrl'].filter((k) => options[k] !== undefined);
     if (given.length > 1) {
-      throw optionError('conflictingOptions', given[0], `cannot be combined with ${given[1]}; give one key source`);
+      throw makeError('conflictingOptions', given[0], `cannot be combined with ${given[1]}; give one key source`);
     }
     this.#fetch = checkFunction(options, 'fetch');
     this.#clock = checkFunction(options, 'clock') ?? Date.now;
@@ -171,7 +167,7 @@ export class CallbackKeySet {
     if (options.jwks !== undefined) {
       const jwks = options.jwks;
       if (jwks === null || typeof jwks !== 'object' || Array.isArray(jwks)) {
-        throw optionError('invalidType', 'jwks', `wrong type: expected a JWKS object ({ keys: [...] }), found ${describe(jwks)}`);
+        throw makeError('invalidType', 'jwks', `wrong type: expected a JWKS object ({ keys: [...] }), found ${describe(jwks)}`);
       }
       this.#static = readKeys(utf8(toJson(jwks, 'the JWKS')), 'jwks');
       this.#keys = this.#static;
@@ -314,10 +310,10 @@ const contexts = new WeakMap(); // options object -> { policy, keySet, clock, pa
 function keySetFor(options) {
   if (options.keySet !== undefined) {
     if (!(options.keySet instanceof CallbackKeySet)) {
-      throw optionError('invalidType', 'keySet', `wrong type: expected a CallbackKeySet, found ${describe(options.keySet)}`);
+      throw makeError('invalidType', 'keySet', `wrong type: expected a CallbackKeySet, found ${describe(options.keySet)}`);
     }
     const extra = KEY_OPTIONS.filter((k) => k !== 'clock' && options[k] !== undefined);
-    if (extra.length) throw optionError('conflictingOptions', 'keySet', `cannot be combined with ${extra[0]}; configure the CallbackKeySet instead`);
+    if (extra.length) throw makeError('conflictingOptions', 'keySet', `cannot be combined with ${extra[0]}; configure the CallbackKeySet instead`);
     return options.keySet;
   }
   if (options.jwks !== undefined && options.jwks !== null && typeof options.jwks === 'object') {
@@ -353,12 +349,12 @@ function pick(options, names) {
 
 function contextFor(options) {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw optionError('invalidType', '', `options must be an object, not ${describe(options)}`);
+    throw makeError('invalidType', '', `options must be an object, not ${describe(options)}`);
   }
   let context = contexts.get(options);
   if (context) return context;
   for (const name of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(name)) throw optionError('unknownOption', name, 'is not a known option');
+    if (!KNOWN_OPTIONS.has(name)) throw makeError('unknownOption', name, 'is not a known option');
   }
   // The claim policy stays here as the bytes of its JSON, checked once now and passed to the
   // core with each token (no wasm object to free).
@@ -387,7 +383,7 @@ export async function verifyCallbackToken(authorization, options) {
     if (authorization === null || authorization === undefined) {
       throw makeError('missingToken', 'authorization', 'no bearer token: the Authorization header is missing');
     }
-    throw optionError('invalidType', 'authorization', `wrong type: expected the header value as a string, found ${describe(authorization)}`);
+    throw makeError('invalidType', 'authorization', `wrong type: expected the header value as a string, found ${describe(authorization)}`);
   }
   // One buffer: the lengths of the kid, signature and signing input (u32 LE), then those three
   // and the decoded payload.
@@ -408,7 +404,7 @@ export async function verifyCallbackToken(authorization, options) {
   if (!valid) throw makeError('badSignature', 'signature', 'the RS256 signature does not verify');
   const now = context.clock();
   if (typeof now !== 'number' || !Number.isFinite(now)) {
-    throw optionError('invalidType', 'clock', `the clock must return milliseconds since the epoch as a finite number, not ${typeof now === 'number' ? now : describe(now)}`);
+    throw makeError('invalidType', 'clock', `the clock must return milliseconds since the epoch as a finite number, not ${typeof now === 'number' ? now : describe(now)}`);
   }
   raw.authClaims(context.policy, payload, now / 1000);
   return JSON.parse(decoder.decode(payload));
@@ -432,7 +428,7 @@ function findParser() {
 export async function verifyCallbackRequest(request, options) {
   const context = contextFor(options);
   if (request === null || typeof request !== 'object' || !request.headers || typeof request.headers.get !== 'function' || typeof request.arrayBuffer !== 'function') {
-    throw optionError('invalidType', 'request', `wrong type: expected a Request, found ${describe(request)}`);
+    throw makeError('invalidType', 'request', `wrong type: expected a Request, found ${describe(request)}`);
   }
   const claims = await verifyCallbackToken(request.headers.get('authorization'), options);
   const body = new Uint8Array(await request.arrayBuffer());

@@ -310,10 +310,10 @@ impl fmt::Display for QuotedChar {
         let mut buf = [0u8; 4];
         let mut out = String::with_capacity(8);
         crate::request::view::push_json_string(&mut out, self.0.encode_utf8(&mut buf));
-        let inner = match &out[1..out.len() - 1] {
-            "\\\"" => "\"",
-            "'" => "\\'",
-            other => other,
+        let inner = match self.0 {
+            '"' => "\"",
+            '\'' => "\\'",
+            _ => &out[1..out.len() - 1],
         };
         f.write_str("'")?;
         f.write_str(inner)?;

@@ -31,20 +31,22 @@ fn policy(options_json: &[u8]) -> Result<CallbackAuthPolicy, JsValue> {
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn auth_open(authorization: &[u8]) -> Result<Vec<u8>, JsValue> {
     let token = UnverifiedToken::from_authorization(authorization).map_err(auth_error)?;
-    let parts = [
+    let (kid, signature, signing_input, payload) = (
         token.kid().as_bytes(),
         token.signature(),
         token.signing_input(),
         token.payload_json(),
-    ];
-    let mut out = Vec::with_capacity(12 + parts.iter().map(|p| p.len()).sum::<usize>());
-    for part in &parts[..3] {
-        // A token is at most 16 KiB, so every length fits.
-        out.extend_from_slice(&(part.len() as u32).to_le_bytes());
-    }
-    for part in parts {
-        out.extend_from_slice(part);
-    }
+    );
+    // A token is at most 16 KiB, so every length fits in a u32.
+    let mut out =
+        Vec::with_capacity(12 + kid.len() + signature.len() + signing_input.len() + payload.len());
+    out.extend_from_slice(&(kid.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(signature.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(signing_input.len() as u32).to_le_bytes());
+    out.extend_from_slice(kid);
+    out.extend_from_slice(signature);
+    out.extend_from_slice(signing_input);
+    out.extend_from_slice(payload);
     Ok(out)
 }
 
