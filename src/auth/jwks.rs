@@ -66,37 +66,49 @@ fn fetch_failed(path: &str, detail: impl Into<String>) -> AuthError {
 /// ```
 #[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn read_jwks(json: &[u8]) -> Result<Vec<JwkEntry>, AuthError> {
+    let mut usable = Vec::new();
+    let mut unusable = Vec::new();
+    visit_jwks(json, |kid, check| match check {
+        Ok((n, e)) => usable.push(JwkEntry {
+            kid: kid.to_owned(),
+            n: Some(n.to_owned()),
+            e: Some(e.to_owned()),
+            unusable: None,
+        }),
+        Err(why) => unusable.push(JwkEntry {
+            kid: kid.to_owned(),
+            n: None,
+            e: None,
+            unusable: Some(why),
+        }),
+    })?;
+    // Usable keys first, so that a usable key wins over an unusable one with the same kid.
+    usable.append(&mut unusable);
+    Ok(usable)
+}
+
+/// The reading of [`read_jwks`]: calls `key(kid, Ok((n, e)) | Err(why))` for each key with a
+/// `kid`, in document order.
+#[cfg_attr(gct_opt_attr, optimize(size))]
+pub(crate) fn visit_jwks(
+    json: &[u8],
+    mut key: impl FnMut(&str, Result<(&str, &str), String>),
+) -> Result<(), AuthError> {
     let set =
         json::object(json).map_err(|why| fetch_failed("keys", format!("not a JWKS ({why})")))?;
     let Some(Json::Array(keys)) = set.get("keys") else {
         return Err(fetch_failed("keys", "not a JWKS (no keys array)"));
     };
-    let mut usable = Vec::with_capacity(keys.len());
-    let mut unusable = Vec::new();
-    for key in keys {
-        let Some(key) = key.as_object() else { continue };
-        let Some(kid) = key.get("kid").and_then(Json::as_str) else {
+    for item in keys {
+        let Some(item) = item.as_object() else {
             continue;
         };
-        let kid = kid.to_owned();
-        match check_key(key) {
-            Ok((n, e)) => usable.push(JwkEntry {
-                kid,
-                n: Some(n.to_owned()),
-                e: Some(e.to_owned()),
-                unusable: None,
-            }),
-            Err(why) => unusable.push(JwkEntry {
-                kid,
-                n: None,
-                e: None,
-                unusable: Some(why),
-            }),
-        }
+        let Some(kid) = item.get("kid").and_then(Json::as_str) else {
+            continue;
+        };
+        key(kid, check_key(item));
     }
-    // Usable keys first, so that a usable key wins over an unusable one with the same kid.
-    usable.append(&mut unusable);
-    Ok(usable)
+    Ok(())
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]

@@ -90,21 +90,24 @@ pub fn auth_keys(what: u8, bytes: &[u8]) -> Result<String, JsValue> {
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn read_jwks(jwks_json: &[u8]) -> Result<String, AuthError> {
-    let entries = auth::read_jwks(jwks_json)?;
+    // Written as read, without `JwkEntry`s: usable keys into `out`, the others after them.
     let mut out = String::from("[");
-    for entry in &entries {
-        for field in [
-            Some(&entry.kid),
-            entry.n.as_ref(),
-            entry.e.as_ref(),
-            entry.unusable.as_ref(),
-        ] {
-            if out.len() > 1 {
-                out.push(',');
-            }
-            crate::json::push_json_string(&mut out, field.map_or("", String::as_str));
+    let mut unusable = String::new();
+    auth::visit_jwks(jwks_json, |kid, check| {
+        let (to, fields) = match &check {
+            Ok((n, e)) => (&mut out, [kid, n, e, ""]),
+            Err(why) => (&mut unusable, [kid, "", "", why.as_str()]),
+        };
+        for field in fields {
+            to.push(',');
+            crate::json::push_json_string(to, field);
         }
-    }
+    })?;
+    out.push_str(&unusable);
     out.push(']');
+    // Every entry starts with a comma: drop the first.
+    if out.len() > 2 {
+        out.remove(1);
+    }
     Ok(out)
 }
