@@ -38,7 +38,7 @@ mod token;
 pub use base64url::base64url_decode;
 pub use claims::{Audience, Claims};
 pub use error::{AuthError, AuthErrorKind};
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "receive"))]
 pub(crate) use jwks::visit_jwks;
 pub use jwks::{check_key_url, jwks_uri, read_jwks, JwkEntry, MAX_RSA_BITS, MIN_RSA_BITS};
 pub use policy::{
