@@ -69,7 +69,8 @@ impl Error {
             return self;
         }
         let path = &mut self.inner.path;
-        let dot = !path.is_empty() && !path.starts_with('[');
+        // No dot before an array index (`[2]`); a member whose name starts with `[` still gets one.
+        let dot = !path.is_empty() && !starts_with_index(path);
         let mut joined = String::with_capacity(prefix.len() + 1 + path.len());
         joined.push_str(prefix);
         if dot {
@@ -79,6 +80,19 @@ impl Error {
         *path = joined;
         self
     }
+}
+
+/// Whether `path` starts with an array index segment: `[`, one or more digits, `]`, then the end
+/// or another segment.
+fn starts_with_index(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('[') else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0
+        && rest[digits..]
+            .strip_prefix(']')
+            .is_some_and(|after| after.is_empty() || after.starts_with(['.', '[']))
 }
 
 impl fmt::Display for Error {

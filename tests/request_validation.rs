@@ -518,3 +518,26 @@ fn messages_quote_values_as_rust_debug_does_for_plain_text() {
     let message = rejects(options(json!({"cloud": "\u{1}"})), "unknownCloud", "cloud");
     assert!(message.contains("unknown cloud \"\\u0001\";"), "{message}");
 }
+
+#[test]
+fn a_member_named_like_an_index_still_gets_a_dot_in_the_path() {
+    // Found by the scan proptest: an error inside a member named "[" of the target was reported
+    // at `transferTarget[` (as if it were an array index); serde_path_to_error says
+    // `transferTarget.[`.
+    for (name, path) in [
+        ("[", "transferTarget.["),
+        ("[x]", "transferTarget.[x]"),
+        ("[]", "transferTarget.[]"),
+        ("[1", "transferTarget.[1"),
+    ] {
+        let body =
+            format!(r#"{{"transferTarget":{{"identity":{{"user":{{"id":"u"}}}},"{name}":a}}}}"#);
+        let err =
+            graph_call_transfer::validate_body(body.as_bytes(), ApiVersion::V1).expect_err(&body);
+        assert_eq!(
+            (err.kind_name(), err.path()),
+            ("invalidJson", path),
+            "{err}"
+        );
+    }
+}
