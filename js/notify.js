@@ -340,6 +340,47 @@ function optionalString(value, path) {
   return value;
 }
 
+// A lone surrogate becomes U+FFFD, as when the core decodes a body (JSON would refuse it).
+const wellFormed = (_, v) => (typeof v === 'string' ? v.toWellFormed() : v);
+
+/**
+ * Feeds the tracker `h` the notifications of `list` (all, or only those that can matter to a
+ * transfer) in one wasm call, as JSON in the input buffer; returns the transitions. Entries
+ * before one that is not a Notification are fed before throwing.
+ */
+function feed(h, list, messageId, now, all) {
+  const n = enumNames();
+  const items = [messageId ?? null];
+  let bad = false;
+  for (const e of list) {
+    if (!(e instanceof Notification)) {
+      bad = true;
+      break;
+    }
+    if (all || e.transfer !== null || e.state !== null || e.changeType === 'deleted') {
+      items.push([e.index, e.callId, e.clientContext, e.changeType, e.state, e.terminationReason,
+        e.transfer === null ? 0 : n.transfer.indexOf(e.transfer) + 1, e.resultInfo]);
+    }
+  }
+  let out = [];
+  if (all || items.length > 1) {
+    let text = JSON.stringify(items);
+    // JSON.stringify escapes only lone surrogates as \udXXX (rare: redo with the replacer).
+    if (text.includes('\\ud')) text = JSON.stringify(items, wellFormed);
+    const len = writeInput(text, Infinity);
+    srcText = '';
+    srcBytes = null;
+    try {
+      const json = raw.trackerObserve(h, len, now);
+      if (json !== undefined) out = JSON.parse(json);
+    } finally {
+      released();
+    }
+  }
+  if (bad) throw makeError('invalidType', '', 'expected Notification objects from parseNotifications');
+  return out;
+}
+
 let restoring = 0;
 // Frees the wasm side of trackers that were garbage-collected without free().
 const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((h) => raw.trackerFree(h)) : null;
@@ -406,25 +447,7 @@ export class TransferTracker {
     if (list === null) {
       throw makeError('invalidType', '', `expected a Notification, an array of them or a parseNotifications result, not ${describe(input)}`);
     }
-    const mid = optionalString(messageId, 'messageId');
-    time(now);
-    const n = enumNames();
-    const out = [];
-    for (const e of list) {
-      if (!(e instanceof Notification)) {
-        throw makeError('invalidType', '', 'expected Notification objects from parseNotifications');
-      }
-      // Only these matter to a transfer.
-      if (e.transfer === null && e.state === null && e.changeType !== 'deleted') continue;
-      const tr = raw.trackerObserve(
-        this.#h, e.index, e.callId, e.clientContext, e.changeType, e.state, e.terminationReason,
-        e.transfer === null ? 0 : n.transfer.indexOf(e.transfer) + 1,
-        e.resultInfo === null ? null : JSON.stringify(e.resultInfo),
-        mid, now,
-      );
-      if (tr !== undefined) out.push(JSON.parse(tr));
-    }
-    return out;
+    return feed(this.#h, list, optionalString(messageId, 'messageId'), time(now), false);
   }
 
   /**
@@ -435,17 +458,8 @@ export class TransferTracker {
     const [mb, md, mi] = limits({ maxBytes, maxDepth, maxItems });
     const mid = optionalString(messageId, 'messageId');
     time(now);
-    const len = writeInput(input, mb);
-    srcText = '';
-    srcBytes = null;
-    let json;
-    try {
-      json = raw.trackerObserveInput(this.#h, len, mid, now, mb, md, mi);
-    } finally {
-      released();
-    }
-    const [transitions, errorCount] = JSON.parse(json);
-    return { transitions, errorCount };
+    const { notifications, errors } = parseNotifications(input, { maxBytes: mb, maxDepth: md, maxItems: mi });
+    return { transitions: feed(this.#h, notifications, mid, now, true), errorCount: errors.length };
   }
 
   /** Marks transfers without progress for `stallAfterMs` as stalled; returns those transitions. */

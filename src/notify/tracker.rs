@@ -38,9 +38,7 @@ mod state;
 
 use keyed::Keyed;
 #[cfg(all(target_arch = "wasm32", feature = "receive"))]
-pub(crate) use state::{
-    read_options, read_result_info, write_transfer, write_transition, write_transitions,
-};
+pub(crate) use state::{observe_feed, read_options, write_transfer, write_transitions};
 
 /// The phase of a tracked transfer.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]

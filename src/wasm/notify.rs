@@ -11,12 +11,10 @@ use wasm_bindgen::prelude::*;
 use crate::error::{Error, ErrorKind};
 use crate::model::OperationStatus;
 use crate::notify::raw::{parse_into, EntrySink, ItemError, RawCode, RawEntry, TextRef};
-use crate::notify::tracker::{
-    read_options, read_result_info, write_transfer, write_transition, write_transitions,
-};
+use crate::notify::tracker::{observe_feed, read_options, write_transfer, write_transitions};
 use crate::notify::{
-    CallState, ChangeType, Notification, NotificationResult, ParseLimits, ResourceKind,
-    TransferEvent, TransferPhase, TransferTracker, Transition,
+    CallState, ChangeType, ParseLimits, ResourceKind, TransferEvent, TransferPhase,
+    TransferTracker, Transition,
 };
 
 use super::to_js_error;
@@ -402,89 +400,19 @@ pub fn tracker_register(
     })
 }
 
-/// Feeds the fields of one parsed notification; returns the transition as JSON, or
-/// `undefined` when nothing changed. `transfer` is 1-based in `TransferEvent::ALL` (0: none);
-/// `result_json` is `{code, subcode, message}` as JSON when the entry has a resultInfo.
-#[allow(clippy::too_many_arguments)]
+/// Feeds the notifications written by js/notify.js into the first `len` bytes of the input
+/// buffer (see `notifyInput`) as JSON: `[messageId, [index, callId, clientContext, changeType,
+/// state, terminationReason, transfer, resultInfo], ...]` (`transfer` 1-based in
+/// `TransferEvent::ALL`, 0 for none). Returns the transitions as a JSON array, `undefined` for
+/// none.
 #[wasm_bindgen(js_name = trackerObserve)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_observe(
-    handle: u32,
-    index: u32,
-    call_id: Option<String>,
-    client_context: Option<String>,
-    change_type: Option<String>,
-    state: Option<String>,
-    termination_reason: Option<String>,
-    transfer: u8,
-    result_json: Option<String>,
-    message_id: Option<String>,
-    now: f64,
-) -> Result<Option<String>, JsValue> {
+pub fn tracker_observe(handle: u32, len: u32, now: f64) -> Result<Option<String>, JsValue> {
     let now = time(now)?;
-    let result_info: Option<NotificationResult<'static>> = match result_json {
-        Some(text) => Some(read_result_info(text.as_bytes()).map_err(typed)?),
-        None => None,
-    };
-    let n = Notification {
-        index: index as usize,
-        kind: ResourceKind::Other,
-        change_type: change_type.map(ChangeType::from),
-        resource_url: None,
-        call_id: call_id.map(Into::into),
-        odata_type: None,
-        etag: None,
-        state: state.map(CallState::from),
-        termination_reason: termination_reason.map(Into::into),
-        result_info,
-        client_context: client_context.map(Into::into),
-        operation_status: None,
-        tone: None,
-        transfer: TransferEvent::ALL
-            .get(usize::from(transfer).wrapping_sub(1))
-            .copied(),
-        resource_data: None,
-    };
-    with_tracker(handle, |t| {
-        Ok(t.observe(&n, message_id.as_deref(), now).map(|tr| {
-            let mut out = String::with_capacity(160);
-            write_transition(&tr, &mut out);
-            out
-        }))
-    })
-}
-
-/// Parses the first `len` bytes of the input buffer (see `notifyInput`) and feeds every good
-/// notification; returns `[transitions, errorCount]` as JSON.
-#[wasm_bindgen(js_name = trackerObserveInput)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_observe_input(
-    handle: u32,
-    len: u32,
-    message_id: Option<String>,
-    now: f64,
-    max_bytes: u32,
-    max_depth: u32,
-    max_items: u32,
-) -> Result<String, JsValue> {
-    let now = time(now)?;
-    with_input(len, |body| {
-        let batch =
-            crate::notify::parse_notifications_with(body, &limits(max_bytes, max_depth, max_items))
-                .map_err(|e| to_js_error(&e))?;
+    with_input(len, |feed| {
         with_tracker(handle, |t| {
-            let out: Vec<Transition> = batch
-                .notifications
-                .iter()
-                .filter_map(|n| t.observe(n, message_id.as_deref(), now))
-                .collect();
-            let mut text = String::with_capacity(24 + 160 * out.len());
-            text.push('[');
-            write_transitions(&out, &mut text);
-            text.push(',');
-            crate::json::push_u64(&mut text, batch.errors.len() as u64);
-            text.push(']');
-            Ok(text)
+            let out = observe_feed(t, feed, now).map_err(typed)?;
+            Ok((!out.is_empty()).then(|| transitions_json(&out)))
         })
     })
 }

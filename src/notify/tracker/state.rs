@@ -16,7 +16,10 @@ use super::{
 };
 use crate::error::{Error, ErrorKind};
 use crate::json::{self, push_i64, push_json_string, push_key, push_opt_str, push_u64, Value};
-use crate::notify::{CallState, ChangeType, NotificationResult, ResultCode, TransferEvent};
+use crate::notify::{
+    CallState, ChangeType, Notification, NotificationResult, ResourceKind, ResultCode,
+    TransferEvent,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Writing
@@ -659,14 +662,70 @@ pub(crate) fn read_options(bytes: &[u8]) -> R<TrackerOptions> {
     options(&document(bytes)?, &TOP)
 }
 
+/// A string or `null`, borrowed.
 #[cfg_attr(
     not(all(target_arch = "wasm32", feature = "receive")),
     allow(dead_code)
 )]
-/// Reads a `{code, subcode, message}` JSON object (the wasm layer's `resultInfo`).
 #[cfg_attr(gct_opt_attr, optimize(size))]
-pub(crate) fn read_result_info(bytes: &[u8]) -> R<NotificationResult<'static>> {
-    result_info(&document(bytes)?, &TOP)
+fn borrowed<'v>(v: &'v Value<'_>) -> R<Option<&'v str>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        _ => Err(wrong(&TOP, "a string", v)),
+    }
+}
+
+#[cfg_attr(
+    not(all(target_arch = "wasm32", feature = "receive")),
+    allow(dead_code)
+)]
+/// Feeds `t` the notifications of a feed written by the wasm layer's JavaScript, JSON
+/// `[messageId, [index, callId, clientContext, changeType, state, terminationReason, transfer,
+/// resultInfo], ...]` (`transfer` 1-based in [`TransferEvent::ALL`], 0 for none; `resultInfo`
+/// `{code, subcode, message}`), in order; returns the transitions. An item that cannot be read
+/// stops the feed with an error (the items before it stay applied).
+#[cfg_attr(gct_opt_attr, optimize(size))]
+pub(crate) fn observe_feed(t: &mut TransferTracker, bytes: &[u8], now: u64) -> R<Vec<Transition>> {
+    let doc = document(bytes)?;
+    let Value::Array(items) = &doc else {
+        return Err(wrong(&TOP, "an array", &doc));
+    };
+    let mut out = Vec::new();
+    let mut message_id = None;
+    for (i, item) in items.iter().enumerate() {
+        if i == 0 {
+            message_id = borrowed(item)?;
+            continue;
+        }
+        let Value::Array(f) = item else {
+            return Err(wrong(&TOP, "an array", item));
+        };
+        let [index, call_id, ctx, change, st, reason, transfer, result] = &f[..] else {
+            return Err(wrong(&TOP, "a notification", item));
+        };
+        let n = Notification {
+            index: usize_(index, &TOP)?,
+            kind: ResourceKind::Other,
+            change_type: borrowed(change)?.map(ChangeType::from),
+            resource_url: None,
+            call_id: borrowed(call_id)?.map(Cow::Borrowed),
+            odata_type: None,
+            etag: None,
+            state: borrowed(st)?.map(CallState::from),
+            termination_reason: borrowed(reason)?.map(Cow::Borrowed),
+            result_info: opt(result, &TOP, result_info)?,
+            client_context: borrowed(ctx)?.map(Cow::Borrowed),
+            operation_status: None,
+            tone: None,
+            transfer: TransferEvent::ALL
+                .get(usize_(transfer, &TOP)?.wrapping_sub(1))
+                .copied(),
+            resource_data: None,
+        };
+        out.extend(t.observe(&n, message_id, now));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -892,6 +951,41 @@ mod tests {
                 ),
                 _ => prop_assert!(false, "ours {:?} serde {:?} on {}", ours, oracle.map(|_| ()), String::from_utf8_lossy(&text)),
             }
+        }
+    }
+
+    #[test]
+    fn a_feed_observes_like_notifications() {
+        let body = br#"{"value":[{"changeType":"updated","resourceUrl":"/communications/calls/a","resourceData":{"state":"transferring"}},{"changeType":"deleted","resourceUrl":"/communications/calls/a","resourceData":{"state":"terminated","terminationReason":"AppTransferred","resultInfo":{"code":0,"subcode":"7015","message":"m\u00e9"}}}]}"#;
+        let mut direct = TransferTracker::default();
+        direct.register("a", None, 0).unwrap();
+        let mut fed = direct.clone();
+        let want: Vec<Transition> = crate::notify::parse_notifications(body)
+            .unwrap()
+            .notifications
+            .iter()
+            .filter_map(|n| direct.observe(n, Some("m1"), 5))
+            .collect();
+        let feed = r#"["m1",[0,"a",null,"updated","transferring",null,1,null],
+            [1,"a",null,"deleted","terminated","AppTransferred",3,{"code":0,"subcode":7015,"message":"mé"}]]"#;
+        assert_eq!(observe_feed(&mut fed, feed.as_bytes(), 5).unwrap(), want);
+        assert_eq!(want.len(), 2);
+        assert_eq!(fed, direct);
+        // Unreadable items stop the feed; the items before stay applied.
+        let mut t = TransferTracker::default();
+        t.register("b", None, 0).unwrap();
+        let feed = br#"[null,[0,"b",null,null,"transferring",null,1,null],[1,"b",null,null,null,null,0,{"code":1.5}]]"#;
+        let e = observe_feed(&mut t, feed, 1).unwrap_err();
+        assert_eq!((e.kind_name(), e.path()), ("invalidType", "code"));
+        assert_eq!(t.phase("b"), Some(TransferPhase::Transferring));
+        for bad in [
+            &b"{}"[..],
+            b"[null,1]",
+            b"[null,[0]]",
+            b"[null,[-1,null,null,null,null,null,0,null]]",
+            b"[",
+        ] {
+            assert!(observe_feed(&mut t, bad, 1).is_err());
         }
     }
 
