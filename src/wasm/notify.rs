@@ -13,8 +13,7 @@ use crate::model::OperationStatus;
 use crate::notify::raw::{parse_into, EntrySink, ItemError, RawCode, RawEntry, TextRef};
 use crate::notify::tracker::{observe_feed, read_options, write_transfer, write_transitions};
 use crate::notify::{
-    CallState, ChangeType, ParseLimits, ResourceKind, TransferEvent, TransferPhase,
-    TransferTracker, Transition,
+    CallState, ChangeType, ParseLimits, ResourceKind, TransferEvent, TransferTracker, Transition,
 };
 
 use super::to_js_error;
@@ -261,19 +260,7 @@ pub fn notify_take_errors() -> String {
 #[wasm_bindgen(js_name = notifyEnumNames)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn notify_enum_names() -> String {
-    let mut s = String::new();
-    let mut group = |names: &mut dyn Iterator<Item = &str>| {
-        let list: Vec<&str> = names.collect();
-        s.push_str(&list.join(","));
-        s.push('\n');
-    };
-    group(&mut ResourceKind::ALL.iter().map(|k| k.as_str()));
-    group(&mut ChangeType::KNOWN.iter().map(ChangeType::as_str));
-    group(&mut CallState::KNOWN.iter().map(CallState::as_str));
-    group(&mut TransferEvent::ALL.iter().map(|k| k.as_str()));
-    group(&mut OperationStatus::KNOWN.iter().map(OperationStatus::as_str));
-    group(&mut TransferPhase::ALL.iter().map(|k| k.as_str()));
-    s
+    crate::notify::tracker::ENUM_NAMES.to_owned()
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]

@@ -302,12 +302,6 @@ fn missing(at: &At<'_>, name: &str) -> Error {
     Error::new(ErrorKind::MissingField, at.name(name).path())
 }
 
-/// `Some(v)`, or the `missingField` error of member `name`.
-#[cfg_attr(gct_opt_attr, optimize(size))]
-fn need<T>(v: Option<T>, at: &At<'_>, name: &str) -> R<T> {
-    v.ok_or_else(|| missing(at, name))
-}
-
 /// Parses `bytes` (a syntax error is `invalidJson` at the top).
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn document(bytes: &[u8]) -> R<Value<'_>> {
@@ -417,7 +411,9 @@ fn code(v: &Value<'_>, at: &At<'_>) -> R<ResultCode<'static>> {
 
 /// Reads the members of a struct named in `names` (others are ignored), in document order:
 /// `field(i, value, at)` reads member `names[i]`. A second occurrence of a member is an error,
-/// found before its value is read when `dup_first` (as serde's derives do), else after.
+/// found before its value is read when `dup_first` (as serde's derives do), else after. Then
+/// the first member of `required` (bit `i` for `names[i]`) that was absent is a `missingField`
+/// error.
 #[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn fields<'v, 'a>(
@@ -425,6 +421,7 @@ fn fields<'v, 'a>(
     at: &At<'_>,
     names: &[&str],
     dup_first: bool,
+    required: u32,
     field: &mut dyn FnMut(usize, &'v Value<'a>, &At<'_>) -> R<()>,
 ) -> R<()> {
     let mut seen = 0u32;
@@ -442,6 +439,10 @@ fn fields<'v, 'a>(
         if dup {
             return Err(duplicate(&here));
         }
+    }
+    let absent = required & !seen;
+    if absent != 0 {
+        return Err(missing(at, names[absent.trailing_zeros() as usize]));
     }
     Ok(())
 }
@@ -468,6 +469,7 @@ fn result_info(v: &Value<'_>, at: &At<'_>) -> R<NotificationResult<'static>> {
         at,
         &["code", "subcode", "message"],
         false,
+        0,
         &mut |i, v, at| {
             match i {
                 0 => r.code = opt(v, at, code)?,
@@ -490,7 +492,7 @@ fn options(v: &Value<'_>, at: &At<'_>) -> R<TrackerOptions> {
         "maxEarlyPerCall",
         "maxEarlyCalls",
     ];
-    fields(v, at, &names, true, &mut |i, v, at| {
+    fields(v, at, &names, true, 0, &mut |i, v, at| {
         match i {
             0 => o.stall_after_ms = u64_(v, at)?,
             1 => o.max_message_ids = usize_(v, at)?,
@@ -505,39 +507,50 @@ fn options(v: &Value<'_>, at: &At<'_>) -> R<TrackerOptions> {
 #[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn transition(v: &Value<'_>, at: &At<'_>) -> R<Transition> {
-    let (mut call_id, mut from, mut to, mut when) = (None, None, None, None);
-    let (mut ev, mut st, mut mid) = (None, None, None);
+    let mut tr = Transition {
+        call_id: String::new(),
+        from: TransferPhase::Requested,
+        to: TransferPhase::Requested,
+        at: 0,
+        event: None,
+        state: None,
+        message_id: None,
+    };
     let names = ["callId", "from", "to", "at", "event", "state", "messageId"];
-    fields(v, at, &names, false, &mut |i, v, at| {
+    fields(v, at, &names, false, 0b1111, &mut |i, v, at| {
         match i {
-            0 => call_id = Some(string(v, at)?),
-            1 => from = Some(phase(v, at)?),
-            2 => to = Some(phase(v, at)?),
-            3 => when = Some(u64_(v, at)?),
-            4 => ev = opt(v, at, event)?,
-            5 => st = opt(v, at, state)?,
-            _ => mid = opt_string(v, at)?,
+            0 => tr.call_id = string(v, at)?,
+            1 => tr.from = phase(v, at)?,
+            2 => tr.to = phase(v, at)?,
+            3 => tr.at = u64_(v, at)?,
+            4 => tr.event = opt(v, at, event)?,
+            5 => tr.state = opt(v, at, state)?,
+            _ => tr.message_id = opt_string(v, at)?,
         }
         Ok(())
     })?;
-    Ok(Transition {
-        call_id: need(call_id, at, "callId")?,
-        from: need(from, at, "from")?,
-        to: need(to, at, "to")?,
-        at: need(when, at, "at")?,
-        event: ev,
-        state: st,
-        message_id: mid,
-    })
+    Ok(tr)
 }
 
 #[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn transfer(v: &Value<'_>, at: &At<'_>) -> R<TrackedTransfer> {
-    let (mut call_id, mut ctx, mut ph, mut progress) = (None, None, None, None);
-    let (mut registered, mut last, mut ri, mut last_state) = (None, None, None, None);
-    let (mut reason, mut ended, mut unknown, mut dup) = (None, None, None, None);
-    let (mut late, mut history) = (None, None);
+    let mut t = TrackedTransfer {
+        call_id: String::new(),
+        client_context: None,
+        phase: TransferPhase::Requested,
+        progress: TransferPhase::Requested,
+        registered_at: 0,
+        last_progress_at: 0,
+        result_info: None,
+        last_state: None,
+        termination_reason: None,
+        call_ended: false,
+        unknown_states: Vec::new(),
+        duplicates: 0,
+        late: 0,
+        history: Vec::new(),
+    };
     let names = [
         "callId",
         "clientContext",
@@ -554,41 +567,28 @@ fn transfer(v: &Value<'_>, at: &At<'_>) -> R<TrackedTransfer> {
         "late",
         "history",
     ];
-    fields(v, at, &names, false, &mut |i, v, at| {
+    // Every member but clientContext, resultInfo, lastState and terminationReason.
+    let required = 0b11_1110_0011_1101;
+    fields(v, at, &names, false, required, &mut |i, v, at| {
         match i {
-            0 => call_id = Some(string(v, at)?),
-            1 => ctx = opt_string(v, at)?,
-            2 => ph = Some(phase(v, at)?),
-            3 => progress = Some(phase(v, at)?),
-            4 => registered = Some(u64_(v, at)?),
-            5 => last = Some(u64_(v, at)?),
-            6 => ri = opt(v, at, result_info)?,
-            7 => last_state = opt(v, at, state)?,
-            8 => reason = opt_string(v, at)?,
-            9 => ended = Some(boolean(v, at)?),
-            10 => unknown = Some(list(v, at, string)?),
-            11 => dup = Some(u32_(v, at)?),
-            12 => late = Some(u32_(v, at)?),
-            _ => history = Some(list(v, at, transition)?),
+            0 => t.call_id = string(v, at)?,
+            1 => t.client_context = opt_string(v, at)?,
+            2 => t.phase = phase(v, at)?,
+            3 => t.progress = phase(v, at)?,
+            4 => t.registered_at = u64_(v, at)?,
+            5 => t.last_progress_at = u64_(v, at)?,
+            6 => t.result_info = opt(v, at, result_info)?,
+            7 => t.last_state = opt(v, at, state)?,
+            8 => t.termination_reason = opt_string(v, at)?,
+            9 => t.call_ended = boolean(v, at)?,
+            10 => t.unknown_states = list(v, at, string)?,
+            11 => t.duplicates = u32_(v, at)?,
+            12 => t.late = u32_(v, at)?,
+            _ => t.history = list(v, at, transition)?,
         }
         Ok(())
     })?;
-    Ok(TrackedTransfer {
-        call_id: need(call_id, at, "callId")?,
-        client_context: ctx,
-        phase: need(ph, at, "phase")?,
-        progress: need(progress, at, "progress")?,
-        registered_at: need(registered, at, "registeredAt")?,
-        last_progress_at: need(last, at, "lastProgressAt")?,
-        result_info: ri,
-        last_state,
-        termination_reason: reason,
-        call_ended: need(ended, at, "callEnded")?,
-        unknown_states: need(unknown, at, "unknownStates")?,
-        duplicates: need(dup, at, "duplicates")?,
-        late: need(late, at, "late")?,
-        history: need(history, at, "history")?,
-    })
+    Ok(t)
 }
 
 #[inline(never)]
@@ -604,7 +604,7 @@ fn early(v: &Value<'_>, at: &At<'_>) -> R<Early> {
         "transfer",
         "messageId",
     ];
-    fields(v, at, &names, false, &mut |i, v, at| {
+    fields(v, at, &names, false, 0, &mut |i, v, at| {
         match i {
             0 => e.client_context = opt_string(v, at)?,
             1 => e.change_type = opt(v, at, change_type)?,
@@ -625,7 +625,7 @@ pub(super) fn read_tracker(bytes: &[u8]) -> R<TransferTracker> {
     let doc = document(bytes)?;
     let mut t = TransferTracker::default();
     let names = ["options", "transfers", "seen", "early", "earlyOrder"];
-    fields(&doc, &TOP, &names, true, &mut |i, v, at| {
+    fields(&doc, &TOP, &names, true, 0, &mut |i, v, at| {
         match i {
             0 => t.options = options(v, at)?,
             1 => {
