@@ -362,23 +362,25 @@ function feed(h, list, messageId, now, all) {
         e.transfer === null ? 0 : n.transfer.indexOf(e.transfer) + 1, e.resultInfo]);
     }
   }
-  let out = [];
-  if (all || items.length > 1) {
-    let text = JSON.stringify(items);
-    // JSON.stringify escapes only lone surrogates as \udXXX (rare: redo with the replacer).
-    if (text.includes('\\ud')) text = JSON.stringify(items, wellFormed);
-    const len = writeInput(text, Infinity);
-    srcText = '';
-    srcBytes = null;
-    try {
-      const json = raw.trackerObserve(h, len, now);
-      if (json !== undefined) out = JSON.parse(json);
-    } finally {
-      released();
-    }
-  }
+  const out = all || items.length > 1 ? run(h, items, now) : [];
   if (bad) throw makeError('invalidType', '', 'expected Notification objects from parseNotifications');
   return out;
+}
+
+/** Runs a feed (see trackerObserve in src/wasm/notify.rs) on tracker `h`; returns the transitions. */
+function run(h, items, now) {
+  let text = JSON.stringify(items);
+  // JSON.stringify escapes only lone surrogates as \udXXX (rare: redo with the replacer).
+  if (text.includes('\\ud')) text = JSON.stringify(items, wellFormed);
+  const len = writeInput(text, Infinity);
+  srcText = '';
+  srcBytes = null;
+  try {
+    const json = raw.trackerObserve(h, len, now);
+    return json === undefined ? [] : JSON.parse(json);
+  } finally {
+    released();
+  }
 }
 
 let restoring = 0;
@@ -409,7 +411,7 @@ export class TransferTracker {
           json[name] = o[name];
         }
       }
-      this.#h = raw.trackerNew(utf8(JSON.stringify(json)));
+      this.#h = raw.trackerNew(utf8(JSON.stringify(json)), false);
     }
     if (registry !== null) registry.register(this, this.#h, this);
   }
@@ -417,7 +419,7 @@ export class TransferTracker {
   /** Restores a tracker from `toJSON()` output (an object or its JSON text). */
   static fromJSON(state) {
     const text = typeof state === 'string' ? state : JSON.stringify(state);
-    restoring = raw.trackerFromJson(utf8(text));
+    restoring = raw.trackerNew(utf8(text), true);
     return new TransferTracker();
   }
 
@@ -432,7 +434,7 @@ export class TransferTracker {
       throw makeError('invalidType', 'callId', `wrong type: expected a string, found ${describe(callId)}`);
     }
     const ctx = optionalString(clientContext, 'clientContext');
-    return JSON.parse(raw.trackerRegister(this.#h, callId, ctx, time(now)));
+    return run(this.#h, [null, [callId, ctx ?? null]], time(now));
   }
 
   /**

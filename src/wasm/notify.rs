@@ -337,21 +337,17 @@ fn with_tracker<T>(
     })
 }
 
-/// Creates a tracker with options given as JSON bytes (`TrackerOptions`, camelCase); returns
-/// its handle.
+/// Creates a tracker from JSON bytes: a state written by `trackerQuery` (op 5) when `state`,
+/// else options (`TrackerOptions`, camelCase); returns its handle.
 #[wasm_bindgen(js_name = trackerNew)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_new(options_json: &[u8]) -> Result<u32, JsValue> {
-    let options = read_options(options_json).map_err(typed)?;
-    Ok(new_handle(TransferTracker::new(options)))
-}
-
-/// Restores a tracker from a state written by `trackerToJson`; returns its handle.
-#[wasm_bindgen(js_name = trackerFromJson)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_from_json(state_json: &[u8]) -> Result<u32, JsValue> {
-    let tracker = TransferTracker::from_json(state_json).map_err(|e| to_js_error(&e))?;
-    Ok(new_handle(tracker))
+pub fn tracker_new(json: &[u8], state: bool) -> Result<u32, JsValue> {
+    let tracker = if state {
+        TransferTracker::from_json(json)
+    } else {
+        read_options(json).map(TransferTracker::new)
+    };
+    Ok(new_handle(tracker.map_err(typed)?))
 }
 
 /// Drops a tracker (a freed handle stays invalid until reused).
@@ -369,29 +365,11 @@ pub fn tracker_free(handle: u32) {
     });
 }
 
-/// Registers a transfer; returns the transitions of replayed early notifications (JSON).
-#[wasm_bindgen(js_name = trackerRegister)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_register(
-    handle: u32,
-    call_id: &str,
-    client_context: Option<String>,
-    now: f64,
-) -> Result<String, JsValue> {
-    let now = time(now)?;
-    with_tracker(handle, |t| {
-        let out = t
-            .register(call_id, client_context.as_deref(), now)
-            .map_err(|e| to_js_error(&e))?;
-        Ok(transitions_json(&out))
-    })
-}
-
 /// Feeds the notifications written by js/notify.js into the first `len` bytes of the input
 /// buffer (see `notifyInput`) as JSON: `[messageId, [index, callId, clientContext, changeType,
 /// state, terminationReason, transfer, resultInfo], ...]` (`transfer` 1-based in
-/// `TransferEvent::ALL`, 0 for none). Returns the transitions as a JSON array, `undefined` for
-/// none.
+/// `TransferEvent::ALL`, 0 for none); an item `[callId, clientContext]` registers a transfer.
+/// Returns the transitions as a JSON array, `undefined` for none.
 #[wasm_bindgen(js_name = trackerObserve)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn tracker_observe(handle: u32, len: u32, now: f64) -> Result<Option<String>, JsValue> {

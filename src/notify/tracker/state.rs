@@ -683,8 +683,9 @@ fn borrowed<'v>(v: &'v Value<'_>) -> R<Option<&'v str>> {
 /// Feeds `t` the notifications of a feed written by the wasm layer's JavaScript, JSON
 /// `[messageId, [index, callId, clientContext, changeType, state, terminationReason, transfer,
 /// resultInfo], ...]` (`transfer` 1-based in [`TransferEvent::ALL`], 0 for none; `resultInfo`
-/// `{code, subcode, message}`), in order; returns the transitions. An item that cannot be read
-/// stops the feed with an error (the items before it stay applied).
+/// `{code, subcode, message}`), in order; an item `[callId, clientContext]` registers a
+/// transfer instead. Returns the transitions. An item that cannot be read (or a failed
+/// registration) stops the feed with an error (the items before it stay applied).
 #[cfg_attr(gct_opt_attr, optimize(size))]
 pub(crate) fn observe_feed(t: &mut TransferTracker, bytes: &[u8], now: u64) -> R<Vec<Transition>> {
     let doc = document(bytes)?;
@@ -702,6 +703,11 @@ pub(crate) fn observe_feed(t: &mut TransferTracker, bytes: &[u8], now: u64) -> R
             return Err(wrong(&TOP, "an array", item));
         };
         let [index, call_id, ctx, change, st, reason, transfer, result] = &f[..] else {
+            if let [call_id, ctx] = &f[..] {
+                let call_id = borrowed(call_id)?.unwrap_or_default();
+                out.extend(t.register(call_id, borrowed(ctx)?, now)?);
+                continue;
+            }
             return Err(wrong(&TOP, "a notification", item));
         };
         let n = Notification {
