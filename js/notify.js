@@ -367,17 +367,22 @@ function feed(h, list, messageId, now, all) {
   return out;
 }
 
-/** Runs a feed (see trackerObserve in src/wasm/notify.rs) on tracker `h`; returns the transitions. */
+/** Runs a feed (see trackerQuery in src/wasm/notify.rs) on tracker `h`; returns the transitions. */
 function run(h, items, now) {
   let text = JSON.stringify(items);
   // JSON.stringify escapes only lone surrogates as \udXXX (rare: redo with the replacer).
   if (text.includes('\\ud')) text = JSON.stringify(items, wellFormed);
+  const json = query(h, 6, text, now);
+  return json === undefined ? [] : JSON.parse(json);
+}
+
+/** Tracker operation `op` on `h` with `text` (a call id or a feed) in the input buffer. */
+function query(h, op, text, now = 0) {
   const len = writeInput(text, Infinity);
   srcText = '';
   srcBytes = null;
   try {
-    const json = raw.trackerObserve(h, len, now);
-    return json === undefined ? [] : JSON.parse(json);
+    return raw.trackerQuery(h, op, len, now);
   } finally {
     released();
   }
@@ -425,7 +430,7 @@ export class TransferTracker {
 
   /** The whole state as a plain JSON-compatible object. */
   toJSON() {
-    return JSON.parse(raw.trackerQuery(this.#h, 5, '', 0));
+    return JSON.parse(query(this.#h, 5, ''));
   }
 
   /** Starts tracking a transfer; returns transitions of notifications that arrived earlier. */
@@ -466,28 +471,28 @@ export class TransferTracker {
 
   /** Marks transfers without progress for `stallAfterMs` as stalled; returns those transitions. */
   tick(now) {
-    return JSON.parse(raw.trackerQuery(this.#h, 4, '', time(now)));
+    return JSON.parse(query(this.#h, 4, '', time(now)));
   }
 
   /** The phase of `callId`'s transfer, or null when it is not tracked. */
   phase(callId) {
-    return raw.trackerQuery(this.#h, 0, String(callId), 0) ?? null;
+    return query(this.#h, 0, String(callId)) ?? null;
   }
 
   /** Everything known about `callId`'s transfer, or null. */
   get(callId) {
-    const json = raw.trackerQuery(this.#h, 1, String(callId), 0);
+    const json = query(this.#h, 1, String(callId));
     return json === undefined ? null : JSON.parse(json);
   }
 
   /** Every tracked transfer, ordered by call id. */
   transfers() {
-    return JSON.parse(raw.trackerQuery(this.#h, 2, '', 0));
+    return JSON.parse(query(this.#h, 2, ''));
   }
 
   /** Stops tracking `callId`; whether it was tracked. */
   remove(callId) {
-    return raw.trackerQuery(this.#h, 3, String(callId), 0) !== undefined;
+    return query(this.#h, 3, String(callId)) !== undefined;
   }
 
   /** Frees the wasm memory now (otherwise freed when garbage-collected). */

@@ -365,59 +365,50 @@ pub fn tracker_free(handle: u32) {
     });
 }
 
-/// Feeds the notifications written by js/notify.js into the first `len` bytes of the input
-/// buffer (see `notifyInput`) as JSON: `[messageId, [index, callId, clientContext, changeType,
-/// state, terminationReason, transfer, resultInfo], ...]` (`transfer` 1-based in
-/// `TransferEvent::ALL`, 0 for none); an item `[callId, clientContext]` registers a transfer.
-/// Returns the transitions as a JSON array, `undefined` for none.
-#[wasm_bindgen(js_name = trackerObserve)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_observe(handle: u32, len: u32, now: f64) -> Result<Option<String>, JsValue> {
-    let now = time(now)?;
-    with_input(len, |feed| {
-        with_tracker(handle, |t| {
-            let out = observe_feed(t, feed, now).map_err(typed)?;
-            Ok((!out.is_empty()).then(|| transitions_json(&out)))
-        })
-    })
-}
-
-/// The read-mostly tracker operations in one export (each its own export cost ~750 bytes of
-/// wasm shim and glue): `op` 0 the phase name of `call_id`'s transfer, 1 everything known about
-/// it as JSON, 2 every tracked transfer as a JSON array, 3 stops tracking it (`"1"` when it was
-/// tracked, else `undefined`), 4 marks stalled transfers at `now` (the transitions as JSON),
-/// 5 the whole state as JSON. `undefined` for a call id that is not tracked.
+/// Every tracker operation but creating and freeing, in one export (each its own export cost
+/// ~750 bytes of wasm shim and glue), on the first `len` bytes of the input buffer (see
+/// `notifyInput`): a call id for `op` 0 (the phase name of its transfer), 1 (everything known
+/// about it as JSON) and 3 (stops tracking it: `"1"` when it was tracked); nothing for 2 (every
+/// tracked transfer as a JSON array), 4 (marks stalled transfers at `now`: the transitions as
+/// JSON) and 5 (the whole state as JSON); for 6, a feed written by js/notify.js, JSON
+/// `[messageId, [index, callId, clientContext, changeType, state, terminationReason, transfer,
+/// resultInfo], ...]` (`transfer` 1-based in `TransferEvent::ALL`, 0 for none) where an item
+/// `[callId, clientContext]` registers a transfer (the transitions as JSON, `undefined` for
+/// none). `undefined` for a call id that is not tracked.
 #[wasm_bindgen(js_name = trackerQuery)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_query(
-    handle: u32,
-    op: u32,
-    call_id: &str,
-    now: f64,
-) -> Result<Option<String>, JsValue> {
-    let now = if op == 4 { time(now)? } else { 0 };
-    with_tracker(handle, |t| {
-        Ok(match op {
-            0 => t.phase(call_id).map(|p| p.as_str().to_owned()),
-            1 => t.get(call_id).map(|tr| {
-                let mut out = String::with_capacity(512);
-                write_transfer(tr, &mut out);
-                out
-            }),
-            2 => {
-                let mut out = String::from("[");
-                for (i, tr) in t.transfers().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
+pub fn tracker_query(handle: u32, op: u32, len: u32, now: f64) -> Result<Option<String>, JsValue> {
+    let now = if op == 4 || op == 6 { time(now)? } else { 0 };
+    with_input(len, |input| {
+        with_tracker(handle, |t| {
+            // js/notify.js writes the input with encodeInto: valid UTF-8.
+            let call_id = std::str::from_utf8(input).unwrap_or_default();
+            Ok(match op {
+                0 => t.phase(call_id).map(|p| p.as_str().to_owned()),
+                1 => t.get(call_id).map(|tr| {
+                    let mut out = String::with_capacity(512);
                     write_transfer(tr, &mut out);
+                    out
+                }),
+                2 => {
+                    let mut out = String::from("[");
+                    for (i, tr) in t.transfers().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        write_transfer(tr, &mut out);
+                    }
+                    out.push(']');
+                    Some(out)
                 }
-                out.push(']');
-                Some(out)
-            }
-            3 => t.remove(call_id).map(|_| "1".to_owned()),
-            4 => Some(transitions_json(&t.tick(now))),
-            _ => Some(t.to_json().map_err(|e| to_js_error(&e))?),
+                3 => t.remove(call_id).map(|_| "1".to_owned()),
+                4 => Some(transitions_json(&t.tick(now))),
+                5 => Some(t.to_json().map_err(typed)?),
+                _ => {
+                    let out = observe_feed(t, input, now).map_err(typed)?;
+                    (!out.is_empty()).then(|| transitions_json(&out))
+                }
+            })
         })
     })
 }
