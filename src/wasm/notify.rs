@@ -263,20 +263,6 @@ pub fn notify_enum_names() -> String {
     crate::notify::tracker::ENUM_NAMES.to_owned()
 }
 
-#[cfg_attr(gct_opt_attr, optimize(size))]
-fn time(now: f64) -> Result<u64, JsValue> {
-    if now.is_finite() && now >= 0.0 {
-        Ok(now as u64)
-    } else {
-        Err(to_js_error(&Error::new(
-            ErrorKind::OutOfRange {
-                expected: "a finite, non-negative number of milliseconds",
-            },
-            "now",
-        )))
-    }
-}
-
 /// Transitions as a JSON array.
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn transitions_json(list: &[Transition]) -> String {
@@ -378,7 +364,8 @@ pub fn tracker_free(handle: u32) {
 #[wasm_bindgen(js_name = trackerQuery)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn tracker_query(handle: u32, op: u32, len: u32, now: f64) -> Result<Option<String>, JsValue> {
-    let now = if op == 4 || op == 6 { time(now)? } else { 0 };
+    // js/notify.js checked `now` (a finite, non-negative number).
+    let now = now as u64;
     with_input(len, |input| {
         with_tracker(handle, |t| {
             // js/notify.js writes the input with encodeInto: valid UTF-8.
