@@ -458,8 +458,9 @@ export class TransferTracker {
   }
 
   /**
-   * Parses a body and feeds it in one step (the fast path for a callback handler):
-   * returns `{ transitions, errorCount }`. Throws like parseNotifications for a bad body.
+   * Parses a body and feeds every notification in it (not only those that can matter, as
+   * observe does) in one step: returns `{ transitions, errorCount }`. Throws like
+   * parseNotifications for a bad body.
    */
   observeBody(input, { messageId, now, maxBytes, maxDepth, maxItems } = {}) {
     const [mb, md, mi] = limits({ maxBytes, maxDepth, maxItems });
