@@ -133,7 +133,8 @@ function code(t, tag, at) {
 
 /** The size of the package's wasm memory in bytes (diagnostics: it must stay flat under load). */
 export function wasmMemoryBytes() {
-  return raw.wasmMemoryBytes();
+  views();
+  return memory.buffer.byteLength;
 }
 
 /** The call id in a resource URL: the path segment after the first `/calls/`. */

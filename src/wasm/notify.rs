@@ -399,10 +399,3 @@ pub fn tracker_query(handle: u32, op: u32, len: u32, now: f64) -> Result<Option<
         })
     })
 }
-
-/// The size of the wasm linear memory in bytes (to check that parsing does not grow it).
-#[wasm_bindgen(js_name = wasmMemoryBytes)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn wasm_memory_bytes() -> f64 {
-    (core::arch::wasm32::memory_size(0) as f64) * 65536.0
-}
