@@ -21,6 +21,7 @@ const KEY_OPTIONS = ['jwks', 'jwksUrl', 'openIdConfigurationUrl', 'fetch', 'cach
 const OTHER_OPTIONS = ['keySet', 'parse'];
 const KNOWN_OPTIONS = new Set([...POLICY_OPTIONS, ...KEY_OPTIONS, ...OTHER_OPTIONS]);
 const WARM_KEY = Symbol('warmKey');
+const decoder = new TextDecoder();
 
 function subtle() {
   const s = globalThis.crypto && globalThis.crypto.subtle;
@@ -28,15 +29,11 @@ function subtle() {
   return s;
 }
 
-function optionError(kind, path, reason) {
-  return makeError(kind, path, reason);
-}
-
 function seconds(options, name, fallback, max) {
   const value = options[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
-    throw optionError('outOfRange', name, `is out of range: expected a number of seconds from 0 to ${max}, found ${typeof value === 'number' ? value : describe(value)}`);
+    throw makeError('outOfRange', name, `is out of range: expected a number of seconds from 0 to ${max}, found ${typeof value === 'number' ? value : describe(value)}`);
   }
   return value;
 }
@@ -44,7 +41,7 @@ function seconds(options, name, fallback, max) {
 function checkFunction(options, name) {
   const value = options[name];
   if (value !== undefined && typeof value !== 'function') {
-    throw optionError('invalidType', name, `wrong type: expected a function, found ${describe(value)}`);
+    throw makeError('invalidType', name, `wrong type: expected a function, found ${describe(value)}`);
   }
   return value;
 }
@@ -52,11 +49,11 @@ function checkFunction(options, name) {
 function checkUrl(options, name) {
   const value = options[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw optionError('invalidType', name, `wrong type: expected a string, found ${describe(value)}`);
+  if (typeof value !== 'string') throw makeError('invalidType', name, `wrong type: expected a string, found ${describe(value)}`);
   try {
-    raw.checkKeyUrlRaw(value);
+    raw.authKeys(2, utf8(value));
   } catch (e) {
-    throw optionError('invalidBaseUrl', name, e.reason || String(e));
+    throw makeError('invalidBaseUrl', name, e.reason || String(e));
   }
   return value;
 }
@@ -112,7 +109,7 @@ async function fetchDocument(fetchFn, url, timeoutMs) {
 function readKeys(bytes, where) {
   let flat;
   try {
-    flat = raw.readJwksRaw(bytes);
+    flat = JSON.parse(raw.authKeys(0, bytes));
   } catch (e) {
     if (where && e && e.kind === 'keyFetchFailed') {
       e.reason = `${where}: ${e.reason}`;
@@ -156,11 +153,11 @@ export class CallbackKeySet {
 
   constructor(options = {}) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw optionError('invalidType', '', `key set options must be an object, not ${describe(options)}`);
+      throw makeError('invalidType', '', `key set options must be an object, not ${describe(options)}`);
     }
     const given = ['jwks', 'jwksUrl', 'openIdConfigurationUrl'].filter((k) => options[k] !== undefined);
     if (given.length > 1) {
-      throw optionError('conflictingOptions', given[0], `cannot be combined with ${given[1]}; give one key source`);
+      throw makeError('conflictingOptions', given[0], `cannot be combined with ${given[1]}; give one key source`);
     }
     this.#fetch = checkFunction(options, 'fetch');
     this.#clock = checkFunction(options, 'clock') ?? Date.now;
@@ -170,7 +167,7 @@ export class CallbackKeySet {
     if (options.jwks !== undefined) {
       const jwks = options.jwks;
       if (jwks === null || typeof jwks !== 'object' || Array.isArray(jwks)) {
-        throw optionError('invalidType', 'jwks', `wrong type: expected a JWKS object ({ keys: [...] }), found ${describe(jwks)}`);
+        throw makeError('invalidType', 'jwks', `wrong type: expected a JWKS object ({ keys: [...] }), found ${describe(jwks)}`);
       }
       this.#static = readKeys(utf8(toJson(jwks, 'the JWKS')), 'jwks');
       this.#keys = this.#static;
@@ -199,7 +196,7 @@ export class CallbackKeySet {
     let jwksUrl = this.#jwksUrl;
     if (jwksUrl === undefined) {
       const config = await fetchDocument(fetchFn, this.#configUrl, this.#timeoutMs);
-      jwksUrl = raw.jwksUriRaw(config);
+      jwksUrl = raw.authKeys(1, config);
     }
     return readKeys(await fetchDocument(fetchFn, jwksUrl, this.#timeoutMs), jwksUrl);
   }
@@ -308,15 +305,15 @@ export class CallbackKeySet {
 const sharedKeySets = new Map(); // "source\nurl\nttl\ncooldown\ntimeout" -> [{ fetch, clock, keySet }]
 const MAX_SHARED = 32;
 const jwksKeySets = new WeakMap(); // JWKS object -> CallbackKeySet
-const contexts = new WeakMap(); // options object -> { checker, keySet, clock }
+const contexts = new WeakMap(); // options object -> { policy, keySet, clock, parse }
 
 function keySetFor(options) {
   if (options.keySet !== undefined) {
     if (!(options.keySet instanceof CallbackKeySet)) {
-      throw optionError('invalidType', 'keySet', `wrong type: expected a CallbackKeySet, found ${describe(options.keySet)}`);
+      throw makeError('invalidType', 'keySet', `wrong type: expected a CallbackKeySet, found ${describe(options.keySet)}`);
     }
     const extra = KEY_OPTIONS.filter((k) => k !== 'clock' && options[k] !== undefined);
-    if (extra.length) throw optionError('conflictingOptions', 'keySet', `cannot be combined with ${extra[0]}; configure the CallbackKeySet instead`);
+    if (extra.length) throw makeError('conflictingOptions', 'keySet', `cannot be combined with ${extra[0]}; configure the CallbackKeySet instead`);
     return options.keySet;
   }
   if (options.jwks !== undefined && options.jwks !== null && typeof options.jwks === 'object') {
@@ -352,18 +349,21 @@ function pick(options, names) {
 
 function contextFor(options) {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw optionError('invalidType', '', `options must be an object, not ${describe(options)}`);
+    throw makeError('invalidType', '', `options must be an object, not ${describe(options)}`);
   }
   let context = contexts.get(options);
   if (context) return context;
   for (const name of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(name)) throw optionError('unknownOption', name, 'is not a known option');
+    if (!KNOWN_OPTIONS.has(name)) throw makeError('unknownOption', name, 'is not a known option');
   }
-  const checker = new raw.CallbackTokenChecker(utf8(toJson(pick(options, POLICY_OPTIONS), 'options')));
+  // The claim policy stays here as the bytes of its JSON, checked once now and passed to the
+  // core with each token (no wasm object to free).
+  const policy = utf8(toJson(pick(options, POLICY_OPTIONS), 'options')).slice();
+  raw.authClaims(policy); // no payload: checks the options only
   const keySet = keySetFor(options);
   const clock = checkFunction(options, 'clock') ?? Date.now;
   const parse = checkFunction(options, 'parse');
-  context = { checker, keySet, clock, parse };
+  context = { policy, keySet, clock, parse };
   contexts.set(options, context);
   return context;
 }
@@ -383,29 +383,31 @@ export async function verifyCallbackToken(authorization, options) {
     if (authorization === null || authorization === undefined) {
       throw makeError('missingToken', 'authorization', 'no bearer token: the Authorization header is missing');
     }
-    throw optionError('invalidType', 'authorization', `wrong type: expected the header value as a string, found ${describe(authorization)}`);
+    throw makeError('invalidType', 'authorization', `wrong type: expected the header value as a string, found ${describe(authorization)}`);
   }
-  const opened = context.checker.open(utf8(authorization));
+  // One buffer: the lengths of the kid, signature and signing input (u32 LE), then those three
+  // and the decoded payload.
+  const opened = raw.authOpen(utf8(authorization));
+  const lengths = new DataView(opened.buffer, opened.byteOffset);
+  let at = 12;
+  const kid = decoder.decode(opened.subarray(at, (at += lengths.getUint32(0, true))));
+  const signature = opened.subarray(at, (at += lengths.getUint32(4, true)));
+  const signingInput = opened.subarray(at, (at += lengths.getUint32(8, true)));
+  const payload = opened.subarray(at);
+  const key = context.keySet[WARM_KEY](kid) ?? (await context.keySet.key(kid));
+  let valid = false;
   try {
-    const kid = opened.kid;
-    const signature = opened.signature;
-    const signingInput = opened.signingInput;
-    const key = context.keySet[WARM_KEY](kid) ?? (await context.keySet.key(kid));
-    let valid = false;
-    try {
-      valid = await subtle().verify(RSA, key, signature, signingInput);
-    } catch {
-      valid = false;
-    }
-    if (!valid) throw makeError('badSignature', 'signature', 'the RS256 signature does not verify');
-    const now = context.clock();
-    if (typeof now !== 'number' || !Number.isFinite(now)) {
-      throw optionError('invalidType', 'clock', `the clock must return milliseconds since the epoch as a finite number, not ${typeof now === 'number' ? now : describe(now)}`);
-    }
-    return JSON.parse(opened.checkClaims(context.checker, now / 1000));
-  } finally {
-    opened.free();
+    valid = await subtle().verify(RSA, key, signature, signingInput);
+  } catch {
+    valid = false;
   }
+  if (!valid) throw makeError('badSignature', 'signature', 'the RS256 signature does not verify');
+  const now = context.clock();
+  if (typeof now !== 'number' || !Number.isFinite(now)) {
+    throw makeError('invalidType', 'clock', `the clock must return milliseconds since the epoch as a finite number, not ${typeof now === 'number' ? now : describe(now)}`);
+  }
+  raw.authClaims(context.policy, payload, now / 1000);
+  return JSON.parse(decoder.decode(payload));
 }
 
 let parserLookup;
@@ -426,7 +428,7 @@ function findParser() {
 export async function verifyCallbackRequest(request, options) {
   const context = contextFor(options);
   if (request === null || typeof request !== 'object' || !request.headers || typeof request.headers.get !== 'function' || typeof request.arrayBuffer !== 'function') {
-    throw optionError('invalidType', 'request', `wrong type: expected a Request, found ${describe(request)}`);
+    throw makeError('invalidType', 'request', `wrong type: expected a Request, found ${describe(request)}`);
   }
   const claims = await verifyCallbackToken(request.headers.get('authorization'), options);
   const body = new Uint8Array(await request.arrayBuffer());

@@ -238,14 +238,16 @@ impl fmt::Display for ErrorKind {
             Self::UnknownOption => f.write_str("is not a known option"),
             Self::UnsafeCallId { character } => write!(
                 f,
-                "call id contains {character:?}; only letters, digits, '-', '.', '_' and '~' are allowed in a URL path segment"
+                "call id contains {}; only letters, digits, '-', '.', '_' and '~' are allowed in a URL path segment",
+                QuotedChar(*character)
             ),
             Self::MissingIdentity => f.write_str(
                 "needs an identity with at least one member such as user, application, applicationInstance or phone",
             ),
             Self::NotE164 { value } => write!(
                 f,
-                "{value:?} is not an E.164 phone number ('+' then 2 to 15 digits, the first not 0, no spaces)"
+                "{} is not an E.164 phone number ('+' then 2 to 15 digits, the first not 0, no spaces)",
+                Quoted(value)
             ),
             Self::TooLong { max, len } => {
                 write!(f, "is {len} characters long; the maximum is {max}")
@@ -255,11 +257,13 @@ impl fmt::Display for ErrorKind {
             }
             Self::UnknownApiVersion { value } => write!(
                 f,
-                "unknown apiVersion {value:?}; expected \"v1.0\", \"beta\" or \"beta-2018\""
+                "unknown apiVersion {}; expected \"v1.0\", \"beta\" or \"beta-2018\"",
+                Quoted(value)
             ),
             Self::UnknownCloud { value } => write!(
                 f,
-                "unknown cloud {value:?}; expected \"global\", \"usGovL4\", \"usGovL5\" or \"china\" (or pass baseUrl)"
+                "unknown cloud {}; expected \"global\", \"usGovL4\", \"usGovL5\" or \"china\" (or pass baseUrl)",
+                Quoted(value)
             ),
             Self::ConflictingOptions { other } => {
                 write!(f, "cannot be combined with {other}; give one of them")
@@ -280,6 +284,40 @@ impl fmt::Display for ErrorKind {
             }
             Self::TooManyItems { max } => write!(f, "has more than {max} items"),
         }
+    }
+}
+
+/// Displays a string between double quotes with JSON escapes (`"a\"b"`): what `{:?}` shows for
+/// plain text, without pulling `str`'s `Debug` (and its Unicode tables) into the wasm.
+pub(crate) struct Quoted<'a>(pub &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    #[cfg_attr(gct_opt_attr, optimize(size))]
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::with_capacity(self.0.len() + 2);
+        crate::request::view::push_json_string(&mut out, self.0);
+        f.write_str(&out)
+    }
+}
+
+/// Displays a character between single quotes, as `{:?}` does for printable ones (`'/'`, `'"'`,
+/// `'\''`, `'\n'`); other control characters get a JSON escape (`'\u0001'`).
+struct QuotedChar(char);
+
+impl fmt::Display for QuotedChar {
+    #[cfg_attr(gct_opt_attr, optimize(size))]
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut buf = [0u8; 4];
+        let mut out = String::with_capacity(8);
+        crate::request::view::push_json_string(&mut out, self.0.encode_utf8(&mut buf));
+        let inner = match self.0 {
+            '"' => "\"",
+            '\'' => "\\'",
+            _ => &out[1..out.len() - 1],
+        };
+        f.write_str("'")?;
+        f.write_str(inner)?;
+        f.write_str("'")
     }
 }
 

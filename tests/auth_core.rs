@@ -603,3 +603,29 @@ fn base64url_is_strict() {
     assert!(base64url_decode(b"aGVsbG8/Pg==").is_err());
     assert!(base64url_decode(b"aGVsbG8/Pg").is_err());
 }
+
+#[test]
+fn messages_quote_the_algorithm_and_key_members_as_json_strings() {
+    let header = r#"{"alg":"HS\"256\\","kid":"a"}"#;
+    let err = UnverifiedToken::parse(token(header, "{}", b"s").as_bytes()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"header.alg: algorithm "HS\"256\\" is not accepted; only RS256 is"#
+    );
+    let keys = read_jwks(
+        br#"{"keys":[{"kid":"a","kty":"E\nC"},{"kid":"b","kty":"RSA","use":"enc"},{"kid":"c","kty":"RSA","alg":"PS256"}]}"#,
+    )
+    .unwrap();
+    let why: Vec<_> = keys
+        .iter()
+        .map(|k| k.unusable.as_deref().unwrap())
+        .collect();
+    assert_eq!(
+        why,
+        [
+            r#"kty is "E\nC", not RSA"#,
+            r#"use is "enc", not "sig""#,
+            r#"alg is "PS256", not "RS256""#
+        ]
+    );
+}

@@ -489,3 +489,32 @@ fn the_body_is_the_callers_json_compacted_and_strings_are_escaped() {
     let parsed: Value = serde_json::from_str(&request.body).unwrap();
     assert_eq!(parsed["clientContext"], "line\nbreak \"quoted\" \\ tab\t");
 }
+
+#[test]
+fn messages_quote_values_as_rust_debug_does_for_plain_text() {
+    for c in (0x20u8..0x7f).map(char::from) {
+        if c.is_ascii_alphanumeric() || "-._~".contains(c) {
+            continue;
+        }
+        let message = rejects(
+            options(json!({"callId": format!("a{c}b")})),
+            "unsafeCallId",
+            "callId",
+        );
+        assert!(
+            message.starts_with(&format!("callId: call id contains {c:?}; ")),
+            "{message}"
+        );
+    }
+    let message = rejects(options(json!({"callId": "a\nb"})), "unsafeCallId", "callId");
+    assert!(message.contains("contains '\\n';"), "{message}");
+    for cloud in ["mars", "m\"a\\rs", "tab\there", "caf\u{e9}"] {
+        let message = rejects(options(json!({"cloud": cloud})), "unknownCloud", "cloud");
+        assert!(
+            message.starts_with(&format!("cloud: unknown cloud {cloud:?}; ")),
+            "{message}"
+        );
+    }
+    let message = rejects(options(json!({"cloud": "\u{1}"})), "unknownCloud", "cloud");
+    assert!(message.contains("unknown cloud \"\\u0001\";"), "{message}");
+}

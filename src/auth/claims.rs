@@ -21,7 +21,7 @@ pub struct Claims {
     pub tid: Option<String>,
 }
 
-#[cfg_attr(gct_opt_attr, optimize(size))]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 fn malformed(path: &str, detail: &str) -> AuthError {
     AuthError::new(
         AuthErrorKind::Malformed {
@@ -29,6 +29,18 @@ fn malformed(path: &str, detail: &str) -> AuthError {
         },
         path,
     )
+}
+
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
+fn string(map: &json::Object<'_>, name: &str, path: &str) -> Result<Option<String>, AuthError> {
+    json::string(map, name)
+        .map(|s| s.map(str::to_owned))
+        .map_err(|why| malformed(path, why))
+}
+
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
+fn number(map: &json::Object<'_>, name: &str, path: &str) -> Result<Option<f64>, AuthError> {
+    json::number(map, name).map_err(|why| malformed(path, why))
 }
 
 impl Claims {
@@ -41,13 +53,6 @@ impl Claims {
     #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn from_json(json: &[u8]) -> Result<Self, AuthError> {
         let map = json::object(json).map_err(|why| malformed("payload", &why))?;
-        let string = |name: &str, path: &str| {
-            json::string(&map, name)
-                .map(|s| s.map(str::to_owned))
-                .map_err(|why| malformed(path, why))
-        };
-        let number =
-            |name: &str, path: &str| json::number(&map, name).map_err(|why| malformed(path, why));
         let aud = match map.get("aud") {
             None | Some(Json::Null) => None,
             Some(Json::String(one)) => Some(Audience::One(one.as_ref().to_owned())),
@@ -74,12 +79,12 @@ impl Claims {
             }
         };
         Ok(Self {
-            iss: string("iss", "payload.iss")?,
+            iss: string(&map, "iss", "payload.iss")?,
             aud,
-            exp: number("exp", "payload.exp")?,
-            nbf: number("nbf", "payload.nbf")?,
-            iat: number("iat", "payload.iat")?,
-            tid: string("tid", "payload.tid")?,
+            exp: number(&map, "exp", "payload.exp")?,
+            nbf: number(&map, "nbf", "payload.nbf")?,
+            iat: number(&map, "iat", "payload.iat")?,
+            tid: string(&map, "tid", "payload.tid")?,
         })
     }
 }

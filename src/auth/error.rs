@@ -16,7 +16,7 @@ pub struct AuthError {
 
 impl AuthError {
     /// Creates an error of `kind` at `path` (empty for the whole token).
-    #[cfg_attr(gct_opt_attr, optimize(size))]
+    #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
     pub fn new(kind: AuthErrorKind, path: impl Into<String>) -> Self {
         Self {
             kind,
@@ -153,7 +153,11 @@ impl fmt::Display for AuthErrorKind {
             ),
             Self::Malformed { detail } => write!(f, "malformed token: {detail}"),
             Self::UnsupportedAlgorithm { alg } => {
-                write!(f, "algorithm {alg:?} is not accepted; only RS256 is")
+                write!(
+                    f,
+                    "algorithm {} is not accepted; only RS256 is",
+                    crate::error::Quoted(alg)
+                )
             }
             Self::UnknownKey { detail } => f.write_str(detail),
             Self::BadSignature => f.write_str("the RS256 signature does not verify"),

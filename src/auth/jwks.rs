@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::base64url::base64url_decode;
 use super::error::{AuthError, AuthErrorKind};
 use super::json::{self, Json};
+use crate::error::Quoted;
 
 /// The shortest RSA modulus accepted, in bits.
 pub const MIN_RSA_BITS: u32 = 2048;
@@ -36,7 +37,7 @@ impl JwkEntry {
     }
 }
 
-#[cfg_attr(gct_opt_attr, optimize(size))]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 fn fetch_failed(path: &str, detail: impl Into<String>) -> AuthError {
     AuthError::new(
         AuthErrorKind::KeyFetchFailed {
@@ -65,37 +66,49 @@ fn fetch_failed(path: &str, detail: impl Into<String>) -> AuthError {
 /// ```
 #[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn read_jwks(json: &[u8]) -> Result<Vec<JwkEntry>, AuthError> {
+    let mut usable = Vec::new();
+    let mut unusable = Vec::new();
+    visit_jwks(json, |kid, check| match check {
+        Ok((n, e)) => usable.push(JwkEntry {
+            kid: kid.to_owned(),
+            n: Some(n.to_owned()),
+            e: Some(e.to_owned()),
+            unusable: None,
+        }),
+        Err(why) => unusable.push(JwkEntry {
+            kid: kid.to_owned(),
+            n: None,
+            e: None,
+            unusable: Some(why),
+        }),
+    })?;
+    // Usable keys first, so that a usable key wins over an unusable one with the same kid.
+    usable.append(&mut unusable);
+    Ok(usable)
+}
+
+/// The reading of [`read_jwks`]: calls `key(kid, Ok((n, e)) | Err(why))` for each key with a
+/// `kid`, in document order.
+#[cfg_attr(gct_opt_attr, optimize(size))]
+pub(crate) fn visit_jwks(
+    json: &[u8],
+    mut key: impl FnMut(&str, Result<(&str, &str), String>),
+) -> Result<(), AuthError> {
     let set =
         json::object(json).map_err(|why| fetch_failed("keys", format!("not a JWKS ({why})")))?;
     let Some(Json::Array(keys)) = set.get("keys") else {
         return Err(fetch_failed("keys", "not a JWKS (no keys array)"));
     };
-    let mut usable = Vec::with_capacity(keys.len());
-    let mut unusable = Vec::new();
-    for key in keys {
-        let Some(key) = key.as_object() else { continue };
-        let Some(kid) = key.get("kid").and_then(Json::as_str) else {
+    for item in keys {
+        let Some(item) = item.as_object() else {
             continue;
         };
-        let kid = kid.to_owned();
-        match check_key(key) {
-            Ok((n, e)) => usable.push(JwkEntry {
-                kid,
-                n: Some(n.to_owned()),
-                e: Some(e.to_owned()),
-                unusable: None,
-            }),
-            Err(why) => unusable.push(JwkEntry {
-                kid,
-                n: None,
-                e: None,
-                unusable: Some(why),
-            }),
-        }
+        let Some(kid) = item.get("kid").and_then(Json::as_str) else {
+            continue;
+        };
+        key(kid, check_key(item));
     }
-    // Usable keys first, so that a usable key wins over an unusable one with the same kid.
-    usable.append(&mut unusable);
-    Ok(usable)
+    Ok(())
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
@@ -103,17 +116,17 @@ fn check_key<'a>(key: &'a json::Object<'_>) -> Result<(&'a str, &'a str), String
     let member = |name: &str| json::string(key, name).map_err(|why| format!("{name}: {why}"));
     match member("kty")? {
         Some("RSA") => {}
-        Some(other) => return Err(format!("kty is {other:?}, not RSA")),
+        Some(other) => return Err(format!("kty is {}, not RSA", Quoted(other))),
         None => return Err("the key has no kty".to_owned()),
     }
     if let Some(use_) = member("use")? {
         if use_ != "sig" {
-            return Err(format!("use is {use_:?}, not \"sig\""));
+            return Err(format!("use is {}, not \"sig\"", Quoted(use_)));
         }
     }
     if let Some(alg) = member("alg")? {
         if alg != "RS256" {
-            return Err(format!("alg is {alg:?}, not \"RS256\""));
+            return Err(format!("alg is {}, not \"RS256\"", Quoted(alg)));
         }
     }
     match key.get("key_ops") {
@@ -192,8 +205,9 @@ pub fn jwks_uri(openid_configuration: &[u8]) -> Result<String, AuthError> {
 /// [`AuthErrorKind::KeyFetchFailed`] at `jwks_uri` with the reason.
 #[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn check_key_url(url: &str) -> Result<(), AuthError> {
-    let without_query = url.split_once('?').map_or(url, |(base, _)| base);
-    if url.contains('#') {
+    // Byte searches: a `char` pattern links core's `CharSearcher`.
+    let without_query = &url[..url.bytes().position(|b| b == b'?').unwrap_or(url.len())];
+    if url.bytes().any(|b| b == b'#') {
         return Err(fetch_failed("jwks_uri", "a key URL cannot have a fragment"));
     }
     crate::request::validate::base_url(without_query)

@@ -38,6 +38,8 @@ mod token;
 pub use base64url::base64url_decode;
 pub use claims::{Audience, Claims};
 pub use error::{AuthError, AuthErrorKind};
+#[cfg(all(target_arch = "wasm32", feature = "receive"))]
+pub(crate) use jwks::visit_jwks;
 pub use jwks::{check_key_url, jwks_uri, read_jwks, JwkEntry, MAX_RSA_BITS, MIN_RSA_BITS};
 pub use policy::{
     cloud_issuers, CallbackAuthOptions, CallbackAuthPolicy, DEFAULT_CLOCK_SKEW_SECONDS,

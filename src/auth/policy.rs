@@ -145,28 +145,33 @@ impl CallbackAuthPolicy {
     /// `clockSkewSeconds`.
     #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        // Read through the crate's small JSON reader rather than a derived deserializer.
+        // Read through the crate's small JSON reader rather than a derived deserializer, borrowing
+        // the strings until the policy is built.
         let map = match super::json::parse(json) {
             Ok(Json::Object(map)) => map,
             Ok(_) => return Err(wrong_type("", "an object")),
             Err(detail) => return Err(Error::new(ErrorKind::InvalidJson { detail }, "")),
         };
-        let mut options = CallbackAuthOptions::default();
+        let mut app_id = None;
+        let mut issuers = None;
+        let mut cloud = None;
+        let mut tenants = None;
+        let mut skew = None;
         for (name, value) in map.members() {
             if matches!(value, Json::Null) {
                 continue;
             }
             match name {
-                "appId" => options.app_id = Some(string(value, name)?),
-                "issuers" => options.issuers = Some(strings(value, name)?),
-                "cloud" => options.cloud = Some(string(value, name)?),
-                "allowedTenants" => options.allowed_tenants = Some(strings(value, name)?),
+                "appId" => app_id = Some(string(value, name)?),
+                "issuers" => issuers = Some(strings(value, name)?),
+                "cloud" => cloud = Some(string(value, name)?),
+                "allowedTenants" => tenants = Some(strings(value, name)?),
                 "clockSkewSeconds" => {
                     let seconds = match value.as_f64() {
                         Some(n) if n >= 0.0 && n.fract() == 0.0 => n,
                         _ => return Err(wrong_type(name, "a whole number of seconds")),
                     };
-                    options.clock_skew_seconds = Some(if seconds > f64::from(u32::MAX) {
+                    skew = Some(if seconds > f64::from(u32::MAX) {
                         u32::MAX
                     } else {
                         seconds as u32
@@ -175,7 +180,7 @@ impl CallbackAuthPolicy {
                 _ => return Err(Error::new(ErrorKind::UnknownOption, name)),
             }
         }
-        Self::from_options(options)
+        Self::build(app_id, issuers.as_deref(), cloud, tenants.as_deref(), skew)
     }
 
     /// Builds a policy from parsed options.
@@ -184,23 +189,37 @@ impl CallbackAuthPolicy {
     /// As [`from_json`](Self::from_json), except the JSON errors.
     #[cfg_attr(gct_opt_attr, optimize(size))]
     pub fn from_options(options: CallbackAuthOptions) -> Result<Self, Error> {
-        let app_id = options
-            .app_id
-            .ok_or_else(|| Error::new(ErrorKind::MissingField, "appId"))?;
-        if app_id.trim().is_empty() {
+        Self::build(
+            options.app_id.as_deref(),
+            borrow(&options.issuers).as_deref(),
+            options.cloud.as_deref(),
+            borrow(&options.allowed_tenants).as_deref(),
+            options.clock_skew_seconds,
+        )
+    }
+
+    /// The option rules, in this order: `appId` present and not blank, `cloud` or `issuers` (not
+    /// both; a known cloud; a non-empty list without blank issuers), `clockSkewSeconds` in range.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
+    fn build(
+        app_id: Option<&str>,
+        issuers: Option<&[&str]>,
+        cloud: Option<&str>,
+        tenants: Option<&[&str]>,
+        skew: Option<u32>,
+    ) -> Result<Self, Error> {
+        let app_id = app_id.ok_or_else(|| Error::new(ErrorKind::MissingField, "appId"))?;
+        if is_blank(app_id) {
             return Err(Error::new(ErrorKind::EmptyValue, "appId"));
         }
-        let mut policy = Self::new(app_id);
-        match (options.cloud, options.issuers) {
+        let issuers = match (cloud, issuers) {
             (Some(_), Some(_)) => {
                 return Err(Error::new(
                     ErrorKind::ConflictingOptions { other: "issuers" },
                     "cloud",
                 ))
             }
-            (Some(cloud), None) => {
-                policy = policy.issuers(cloud_issuers(Cloud::parse(&cloud)?));
-            }
+            (Some(cloud), None) => owned(&cloud_issuers(Cloud::parse(cloud)?), true),
             (None, Some(issuers)) => {
                 if issuers.is_empty() {
                     return Err(Error::new(ErrorKind::EmptyValue, "issuers"));
@@ -208,25 +227,28 @@ impl CallbackAuthPolicy {
                 if let Some(i) = issuers.iter().position(|s| trim_slash(s).is_empty()) {
                     return Err(Error::new(ErrorKind::EmptyValue, format!("issuers[{i}]")));
                 }
-                policy = policy.issuers(issuers);
+                owned(issuers, true)
             }
-            (None, None) => {}
-        }
-        if let Some(tenants) = options.allowed_tenants {
-            policy = policy.allowed_tenants(tenants);
-        }
-        if let Some(skew) = options.clock_skew_seconds {
-            if skew > MAX_CLOCK_SKEW_SECONDS {
+            (None, None) => owned(&GLOBAL_ISSUERS, true),
+        };
+        let clock_skew = match skew {
+            Some(skew) if skew > MAX_CLOCK_SKEW_SECONDS => {
                 return Err(Error::new(
                     ErrorKind::OutOfRange {
                         expected: "0 to 3600 seconds",
                     },
                     "clockSkewSeconds",
-                ));
+                ))
             }
-            policy = policy.clock_skew_seconds(skew);
-        }
-        Ok(policy)
+            Some(skew) => f64::from(skew),
+            None => f64::from(DEFAULT_CLOCK_SKEW_SECONDS),
+        };
+        Ok(Self {
+            audience: app_id.to_owned(),
+            issuers,
+            tenants: tenants.map(|t| owned(t, false)),
+            clock_skew,
+        })
     }
 
     /// Checks `claims` at `now` (seconds since the Unix epoch), in this order: `exp` present,
@@ -285,7 +307,7 @@ impl CallbackAuthPolicy {
             }
         }
         let tid = claims.tid.as_deref().unwrap_or("");
-        if tid.trim().is_empty() {
+        if is_blank(tid) {
             return Err(AuthError::new(AuthErrorKind::MissingTenant, "payload.tid"));
         }
         if let Some(tenants) = &self.tenants {
@@ -300,7 +322,7 @@ impl CallbackAuthPolicy {
     }
 }
 
-#[cfg_attr(gct_opt_attr, optimize(size))]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 fn wrong_type(path: &str, expected: &str) -> Error {
     Error::new(
         ErrorKind::InvalidType {
@@ -311,23 +333,44 @@ fn wrong_type(path: &str, expected: &str) -> Error {
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn string(value: &Json, path: &str) -> Result<String, Error> {
-    value
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| wrong_type(path, "a string"))
+fn string<'a>(value: &'a Json, path: &str) -> Result<&'a str, Error> {
+    value.as_str().ok_or_else(|| wrong_type(path, "a string"))
 }
 
 #[cfg_attr(gct_opt_attr, optimize(size))]
-fn strings(value: &Json, path: &str) -> Result<Vec<String>, Error> {
+fn strings<'a>(value: &'a Json, path: &str) -> Result<Vec<&'a str>, Error> {
     let Json::Array(items) = value else {
         return Err(wrong_type(path, "an array of strings"));
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        out.push(string(item, &format!("{path}[{i}]"))?);
+        match item.as_str() {
+            Some(s) => out.push(s),
+            None => return Err(wrong_type(&format!("{path}[{i}]"), "a string")),
+        }
     }
     Ok(out)
+}
+
+/// Whether `s` is empty or only whitespace (`s.trim().is_empty()` without `trim`'s two-ended
+/// search).
+#[cfg_attr(gct_opt_attr, optimize(size))]
+fn is_blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
+}
+
+/// `&str`s of an optional list of strings.
+fn borrow(list: &Option<Vec<String>>) -> Option<Vec<&str>> {
+    list.as_ref()
+        .map(|l| l.iter().map(String::as_str).collect())
+}
+
+/// Owned copies of `list`, each without one trailing `/` when `trim`.
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
+fn owned(list: &[&str], trim: bool) -> Vec<String> {
+    list.iter()
+        .map(|s| if trim { trim_slash(s) } else { s }.to_owned())
+        .collect()
 }
 
 /// Removes one trailing `/`.

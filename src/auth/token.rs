@@ -12,7 +12,7 @@ pub const MAX_TOKEN_LEN: usize = 16 * 1024;
 /// The only accepted signature algorithm.
 pub const ALGORITHM: &str = "RS256";
 
-#[cfg_attr(gct_opt_attr, optimize(size))]
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 fn malformed(path: &str, detail: impl Into<String>) -> AuthError {
     AuthError::new(
         AuthErrorKind::Malformed {

@@ -221,57 +221,86 @@ pub fn client_request_id(value: &str) -> Result<(), Error> {
 ///
 /// # Errors
 /// [`ErrorKind::InvalidBaseUrl`] with the reason.
+#[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn base_url(value: &str) -> Result<String, Error> {
+    // Byte searches only: `char` patterns link core's `CharSearcher` into the wasm.
     let fail = |reason| Err(Error::new(ErrorKind::InvalidBaseUrl { reason }, ""));
-    let (scheme, rest) = match scheme_end(value) {
-        Some(i) => (&value[..i], &value[i + 3..]),
-        None => return fail("expected an absolute URL such as https://graph.microsoft.com"),
+    let Some(end) = scheme_end(value) else {
+        return fail("expected an absolute URL such as https://graph.microsoft.com");
     };
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "https" && scheme != "http" {
+    let (scheme, rest) = (&value[..end], &value[end + 3..]);
+    let https = scheme.eq_ignore_ascii_case("https");
+    if !https && !scheme.eq_ignore_ascii_case("http") {
         return fail("the scheme must be https (or http to a loopback host)");
     }
-    if rest.contains(['?', '#']) {
+    if rest.bytes().any(|b| b == b'?' || b == b'#') {
         return fail("a base URL cannot have a query or a fragment");
     }
     if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return fail("a URL cannot contain whitespace or control characters");
     }
-    let authority = rest.split('/').next().unwrap_or("");
-    if authority.contains('@') {
+    let authority = &rest[..find(rest, b'/').unwrap_or(rest.len())];
+    if find(authority, b'@').is_some() {
         return fail("credentials in the URL are not allowed; send a bearer token instead");
     }
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        match v6.split_once(']') {
-            Some((host, "")) => (host, None),
-            Some((host, rest)) => match rest.strip_prefix(':') {
-                Some(port) => (host, Some(port)),
+        let Some(close) = find(v6, b']') else {
+            return fail("unterminated IPv6 address");
+        };
+        match &v6[close + 1..] {
+            "" => (&v6[..close], None),
+            after => match after.strip_prefix(':') {
+                Some(port) => (&v6[..close], Some(port)),
                 None => return fail("unexpected text after the IPv6 address"),
             },
-            None => return fail("unterminated IPv6 address"),
         }
     } else {
-        match authority.split_once(':') {
-            Some((host, port)) => (host, Some(port)),
+        match find(authority, b':') {
+            Some(colon) => (&authority[..colon], Some(&authority[colon + 1..])),
             None => (authority, None),
         }
     };
     if host.is_empty() {
         return fail("the URL has no host");
     }
-    if port.is_some_and(|p| p.parse::<u16>().is_err()) {
+    if port.is_some_and(|p| !is_port(p)) {
         return fail("the port is not a number from 0 to 65535");
     }
     let loopback =
         host.eq_ignore_ascii_case("localhost") || host == "::1" || host.starts_with("127.");
-    if scheme == "http" && !loopback {
+    if !https && !loopback {
         return fail("plain http is only allowed to a loopback host; use https");
     }
-    let trimmed = value.trim_end_matches('/');
-    Ok(format!(
-        "{scheme}://{}",
-        &trimmed[scheme_end(trimmed).map_or(0, |i| i + 3)..]
-    ))
+    // The host is not empty, so the trailing slashes trimmed all lie after the `://`.
+    let tail = value[end + 3..].trim_end_matches('/');
+    let mut out = String::with_capacity(tail.len() + 8);
+    out.push_str(if https { "https://" } else { "http://" });
+    out.push_str(tail);
+    Ok(out)
+}
+
+/// Whether `text` is what `text.parse::<u16>()` accepts: an optional `+`, then decimal digits
+/// up to 65535.
+#[cfg_attr(gct_opt_attr, optimize(size))]
+fn is_port(text: &str) -> bool {
+    let digits = text.strip_prefix('+').unwrap_or(text).as_bytes();
+    let mut value = 0u32;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return false;
+        }
+        value = value * 10 + u32::from(d - b'0');
+        if value > u32::from(u16::MAX) {
+            return false;
+        }
+    }
+    !digits.is_empty()
+}
+
+/// The first position of byte `b` in `s`.
+#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
+fn find(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|c| c == b)
 }
 
 fn non_empty(value: &str) -> Result<(), Error> {
@@ -313,4 +342,81 @@ fn optional_id(value: Option<&str>, path: &str) -> Result<(), Error> {
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn scheme_end(value: &str) -> Option<usize> {
     value.as_bytes().windows(3).position(|w| w == b"://")
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{base_url, scheme_end};
+    use crate::error::{Error, ErrorKind};
+
+    /// The first version of [`base_url`] (with `char` searches), kept as the oracle.
+    #[allow(clippy::manual_split_once, clippy::needless_splitn)]
+    fn old_base_url(value: &str) -> Result<String, Error> {
+        let fail = |reason| Err(Error::new(ErrorKind::InvalidBaseUrl { reason }, ""));
+        let (scheme, rest) = match scheme_end(value) {
+            Some(i) => (&value[..i], &value[i + 3..]),
+            None => return fail("expected an absolute URL such as https://graph.microsoft.com"),
+        };
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "https" && scheme != "http" {
+            return fail("the scheme must be https (or http to a loopback host)");
+        }
+        if rest.contains(['?', '#']) {
+            return fail("a base URL cannot have a query or a fragment");
+        }
+        if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return fail("a URL cannot contain whitespace or control characters");
+        }
+        let authority = rest.split('/').next().unwrap_or("");
+        if authority.contains('@') {
+            return fail("credentials in the URL are not allowed; send a bearer token instead");
+        }
+        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+            match v6.split_once(']') {
+                Some((host, "")) => (host, None),
+                Some((host, rest)) => match rest.strip_prefix(':') {
+                    Some(port) => (host, Some(port)),
+                    None => return fail("unexpected text after the IPv6 address"),
+                },
+                None => return fail("unterminated IPv6 address"),
+            }
+        } else {
+            match authority.split_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (authority, None),
+            }
+        };
+        if host.is_empty() {
+            return fail("the URL has no host");
+        }
+        if port.is_some_and(|p| p.parse::<u16>().is_err()) {
+            return fail("the port is not a number from 0 to 65535");
+        }
+        let loopback =
+            host.eq_ignore_ascii_case("localhost") || host == "::1" || host.starts_with("127.");
+        if scheme == "http" && !loopback {
+            return fail("plain http is only allowed to a loopback host; use https");
+        }
+        let trimmed = value.trim_end_matches('/');
+        Ok(format!(
+            "{scheme}://{}",
+            &trimmed[scheme_end(trimmed).map_or(0, |i| i + 3)..]
+        ))
+    }
+
+    proptest! {
+        #[test]
+        fn base_url_matches_the_first_version(
+            scheme in prop_oneof![Just("https".to_owned()), Just("HTTP".to_owned()), Just("http".to_owned()), Just("ftp".to_owned()), Just("hTtPs".to_owned())],
+            host in prop_oneof![Just("localhost".to_owned()), Just("127.0.0.1".to_owned()), Just("[::1]".to_owned()), Just("[::1".to_owned()), Just("[::1]x".to_owned()), Just("[::1]:8".to_owned()), Just("example.com".to_owned()), Just("".to_owned()), Just("u@h".to_owned()), "[a-z0-9.:\\[\\]@]{0,12}"],
+            port in prop_oneof![Just("".to_owned()), Just(":".to_owned()), Just(":443".to_owned()), Just(":65536".to_owned()), Just(":+80".to_owned()), "(:[0-9a-z]{0,6})?"],
+            path in prop_oneof![Just("".to_owned()), Just("/".to_owned()), Just("//".to_owned()), Just("/v1.0/".to_owned()), Just("/a?b".to_owned()), Just("/#".to_owned()), Just("/a b".to_owned()), Just("/\u{a0}".to_owned()), Just("/\u{85}".to_owned()), "[/a-z?#% \t\u{e9}]{0,8}"],
+            sep in prop_oneof![Just("://".to_owned()), Just(":/".to_owned()), Just("".to_owned())],
+        ) {
+            let url = format!("{scheme}{sep}{host}{port}{path}");
+            prop_assert_eq!(base_url(&url), old_base_url(&url), "{}", url);
+        }
+    }
 }

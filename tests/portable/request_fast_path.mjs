@@ -187,4 +187,21 @@ export default function (t) {
     const throwing = { identity: { user: { id: 'u' } }, get boom() { throw new Error('no'); } };
     assert.throws(() => pkg.buildTransferRequest({ callId, transferTarget: throwing }), { kind: 'invalidType', path: '' });
   });
+  t.test('member names past the prefix cache bound and unusual names are written exactly', ({ pkg, assert }) => {
+    // js/request.js caches the text before each member's value for 1,024 names; later names are
+    // written without the cache, and the cached ones stay right.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 1500; i += 7) {
+        const transferTarget = { identity: { user: { id: 'u' } }, [`extra${i}`]: i % 2 === 0 ? `v${i}` : { n: i, b: true, z: null } };
+        const r = pkg.buildTransferRequest({ callId, transferTarget });
+        assert.equal(r.bodyText, JSON.stringify({ transferTarget }));
+      }
+    }
+    const names = JSON.parse('{"__proto__":"p","constructor":"c","":"empty","é😀":"u","a\\"b":"q","toString":1}');
+    const transferTarget = { identity: { user: { id: 'u' } }, ...names };
+    Object.defineProperty(transferTarget, '__proto__', { value: { x: 1 }, enumerable: true });
+    for (let round = 0; round < 2; round++) {
+      assert.equal(pkg.buildTransferRequest({ callId, transferTarget }).bodyText, JSON.stringify({ transferTarget }));
+    }
+  });
 }
