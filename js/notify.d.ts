@@ -158,7 +158,7 @@ export class TransferTracker {
   register(callId: string, options: { clientContext?: string | null; now: number }): Transition[];
   /** Feeds notifications; returns the transitions they caused. */
   observe(input: Notification | readonly Notification[] | ParsedNotifications, options: ObserveOptions): Transition[];
-  /** Parses a body and feeds it (the fast path for a callback handler). */
+  /** Parses a body and feeds every notification in it (`parseNotifications` + one tracker call). */
   observeBody(input: NotificationBody, options: ObserveOptions & ParseOptions): { transitions: Transition[]; errorCount: number };
   /** Marks transfers without progress as stalled; returns those transitions. */
   tick(now: number): Transition[];

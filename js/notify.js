@@ -133,7 +133,8 @@ function code(t, tag, at) {
 
 /** The size of the package's wasm memory in bytes (diagnostics: it must stay flat under load). */
 export function wasmMemoryBytes() {
-  return raw.wasmMemoryBytes();
+  views();
+  return memory.buffer.byteLength;
 }
 
 /** The call id in a resource URL: the path segment after the first `/calls/`. */
@@ -340,6 +341,54 @@ function optionalString(value, path) {
   return value;
 }
 
+// A lone surrogate becomes U+FFFD, as when the core decodes a body (JSON would refuse it).
+const wellFormed = (_, v) => (typeof v === 'string' ? v.toWellFormed() : v);
+
+/**
+ * Feeds the tracker `h` the notifications of `list` (all, or only those that can matter to a
+ * transfer) in one wasm call, as JSON in the input buffer; returns the transitions. Entries
+ * before one that is not a Notification are fed before throwing.
+ */
+function feed(h, list, messageId, now, all) {
+  const n = enumNames();
+  const items = [messageId ?? null];
+  let bad = false;
+  for (const e of list) {
+    if (!(e instanceof Notification)) {
+      bad = true;
+      break;
+    }
+    if (all || e.transfer !== null || e.state !== null || e.changeType === 'deleted') {
+      items.push([e.index, e.callId, e.clientContext, e.changeType, e.state, e.terminationReason,
+        e.transfer === null ? 0 : n.transfer.indexOf(e.transfer) + 1, e.resultInfo]);
+    }
+  }
+  const out = all || items.length > 1 ? run(h, items, now) : [];
+  if (bad) throw makeError('invalidType', '', 'expected Notification objects from parseNotifications');
+  return out;
+}
+
+/** Runs a feed (see trackerQuery in src/wasm/notify.rs) on tracker `h`; returns the transitions. */
+function run(h, items, now) {
+  let text = JSON.stringify(items);
+  // JSON.stringify escapes only lone surrogates as \udXXX (rare: redo with the replacer).
+  if (text.includes('\\ud')) text = JSON.stringify(items, wellFormed);
+  const json = query(h, 6, text, now);
+  return json === undefined ? [] : JSON.parse(json);
+}
+
+/** Tracker operation `op` on `h` with `text` (a call id or a feed) in the input buffer. */
+function query(h, op, text, now = 0) {
+  const len = writeInput(text, Infinity);
+  srcText = '';
+  srcBytes = null;
+  try {
+    return raw.trackerQuery(h, op, len, now);
+  } finally {
+    released();
+  }
+}
+
 let restoring = 0;
 // Frees the wasm side of trackers that were garbage-collected without free().
 const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((h) => raw.trackerFree(h)) : null;
@@ -368,7 +417,7 @@ export class TransferTracker {
           json[name] = o[name];
         }
       }
-      this.#h = raw.trackerNew(utf8(JSON.stringify(json)));
+      this.#h = raw.trackerNew(utf8(JSON.stringify(json)), false);
     }
     if (registry !== null) registry.register(this, this.#h, this);
   }
@@ -376,13 +425,13 @@ export class TransferTracker {
   /** Restores a tracker from `toJSON()` output (an object or its JSON text). */
   static fromJSON(state) {
     const text = typeof state === 'string' ? state : JSON.stringify(state);
-    restoring = raw.trackerFromJson(utf8(text));
+    restoring = raw.trackerNew(utf8(text), true);
     return new TransferTracker();
   }
 
   /** The whole state as a plain JSON-compatible object. */
   toJSON() {
-    return JSON.parse(raw.trackerQuery(this.#h, 5, '', 0));
+    return JSON.parse(query(this.#h, 5, ''));
   }
 
   /** Starts tracking a transfer; returns transitions of notifications that arrived earlier. */
@@ -391,7 +440,7 @@ export class TransferTracker {
       throw makeError('invalidType', 'callId', `wrong type: expected a string, found ${describe(callId)}`);
     }
     const ctx = optionalString(clientContext, 'clientContext');
-    return JSON.parse(raw.trackerRegister(this.#h, callId, ctx, time(now)));
+    return run(this.#h, [null, [callId, ctx ?? null]], time(now));
   }
 
   /**
@@ -406,72 +455,46 @@ export class TransferTracker {
     if (list === null) {
       throw makeError('invalidType', '', `expected a Notification, an array of them or a parseNotifications result, not ${describe(input)}`);
     }
-    const mid = optionalString(messageId, 'messageId');
-    time(now);
-    const n = enumNames();
-    const out = [];
-    for (const e of list) {
-      if (!(e instanceof Notification)) {
-        throw makeError('invalidType', '', 'expected Notification objects from parseNotifications');
-      }
-      // Only these matter to a transfer.
-      if (e.transfer === null && e.state === null && e.changeType !== 'deleted') continue;
-      const tr = raw.trackerObserve(
-        this.#h, e.index, e.callId, e.clientContext, e.changeType, e.state, e.terminationReason,
-        e.transfer === null ? 0 : n.transfer.indexOf(e.transfer) + 1,
-        e.resultInfo === null ? null : JSON.stringify(e.resultInfo),
-        mid, now,
-      );
-      if (tr !== undefined) out.push(JSON.parse(tr));
-    }
-    return out;
+    return feed(this.#h, list, optionalString(messageId, 'messageId'), time(now), false);
   }
 
   /**
-   * Parses a body and feeds it in one step (the fast path for a callback handler):
-   * returns `{ transitions, errorCount }`. Throws like parseNotifications for a bad body.
+   * Parses a body and feeds every notification in it (not only those that can matter, as
+   * observe does) in one step: returns `{ transitions, errorCount }`. Throws like
+   * parseNotifications for a bad body.
    */
   observeBody(input, { messageId, now, maxBytes, maxDepth, maxItems } = {}) {
     const [mb, md, mi] = limits({ maxBytes, maxDepth, maxItems });
     const mid = optionalString(messageId, 'messageId');
     time(now);
-    const len = writeInput(input, mb);
-    srcText = '';
-    srcBytes = null;
-    let json;
-    try {
-      json = raw.trackerObserveInput(this.#h, len, mid, now, mb, md, mi);
-    } finally {
-      released();
-    }
-    const [transitions, errorCount] = JSON.parse(json);
-    return { transitions, errorCount };
+    const { notifications, errors } = parseNotifications(input, { maxBytes: mb, maxDepth: md, maxItems: mi });
+    return { transitions: feed(this.#h, notifications, mid, now, true), errorCount: errors.length };
   }
 
   /** Marks transfers without progress for `stallAfterMs` as stalled; returns those transitions. */
   tick(now) {
-    return JSON.parse(raw.trackerQuery(this.#h, 4, '', time(now)));
+    return JSON.parse(query(this.#h, 4, '', time(now)));
   }
 
   /** The phase of `callId`'s transfer, or null when it is not tracked. */
   phase(callId) {
-    return raw.trackerQuery(this.#h, 0, String(callId), 0) ?? null;
+    return query(this.#h, 0, String(callId)) ?? null;
   }
 
   /** Everything known about `callId`'s transfer, or null. */
   get(callId) {
-    const json = raw.trackerQuery(this.#h, 1, String(callId), 0);
+    const json = query(this.#h, 1, String(callId));
     return json === undefined ? null : JSON.parse(json);
   }
 
   /** Every tracked transfer, ordered by call id. */
   transfers() {
-    return JSON.parse(raw.trackerQuery(this.#h, 2, '', 0));
+    return JSON.parse(query(this.#h, 2, ''));
   }
 
   /** Stops tracking `callId`; whether it was tracked. */
   remove(callId) {
-    return raw.trackerQuery(this.#h, 3, String(callId), 0) !== undefined;
+    return query(this.#h, 3, String(callId)) !== undefined;
   }
 
   /** Frees the wasm memory now (otherwise freed when garbage-collected). */

@@ -38,9 +38,7 @@ mod state;
 
 use keyed::Keyed;
 #[cfg(all(target_arch = "wasm32", feature = "receive"))]
-pub(crate) use state::{
-    read_options, read_result_info, write_transfer, write_transition, write_transitions,
-};
+pub(crate) use state::{observe_feed, read_options, write_transfer, write_transitions};
 
 /// The phase of a tracked transfer.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -622,4 +620,47 @@ fn apply(
     t.last_progress_at = t.last_progress_at.max(now);
     record(&mut t.history, tr.clone());
     Some(tr)
+}
+
+/// The names behind the wasm table's small integers, one group per line, comma-separated, in
+/// the core's order: kinds, change types, states, transfer events, operation statuses, phases
+/// (a constant: building it at run time cost ~1 KB of wasm; a test keeps it in step).
+#[cfg_attr(
+    not(all(target_arch = "wasm32", feature = "receive")),
+    allow(dead_code)
+)]
+pub(crate) const ENUM_NAMES: &str = "call,participants,operation,tone,mediaState,other
+created,updated,deleted
+incoming,establishing,ringing,established,hold,transferring,transferAccepted,redirecting,terminating,terminated,unknownFutureValue
+transferring,transferAccepted,transferCompleted,transferFailed
+notStarted,running,completed,failed,unknownFutureValue
+requested,transferring,accepted,completed,failed,stalled
+";
+
+#[cfg(test)]
+mod tests {
+    use super::super::ResourceKind;
+    use super::*;
+    use crate::model::OperationStatus;
+
+    #[test]
+    fn enum_names_follow_the_enums() {
+        let mut s = String::new();
+        let mut group = |names: Vec<&str>| {
+            s.push_str(&names.join(","));
+            s.push('\n');
+        };
+        group(ResourceKind::ALL.iter().map(|k| k.as_str()).collect());
+        group(ChangeType::KNOWN.iter().map(ChangeType::as_str).collect());
+        group(CallState::KNOWN.iter().map(CallState::as_str).collect());
+        group(TransferEvent::ALL.iter().map(|k| k.as_str()).collect());
+        group(
+            OperationStatus::KNOWN
+                .iter()
+                .map(OperationStatus::as_str)
+                .collect(),
+        );
+        group(TransferPhase::ALL.iter().map(|k| k.as_str()).collect());
+        assert_eq!(s, ENUM_NAMES);
+    }
 }

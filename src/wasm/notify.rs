@@ -11,12 +11,9 @@ use wasm_bindgen::prelude::*;
 use crate::error::{Error, ErrorKind};
 use crate::model::OperationStatus;
 use crate::notify::raw::{parse_into, EntrySink, ItemError, RawCode, RawEntry, TextRef};
-use crate::notify::tracker::{
-    read_options, read_result_info, write_transfer, write_transition, write_transitions,
-};
+use crate::notify::tracker::{observe_feed, read_options, write_transfer, write_transitions};
 use crate::notify::{
-    CallState, ChangeType, Notification, NotificationResult, ParseLimits, ResourceKind,
-    TransferEvent, TransferPhase, TransferTracker, Transition,
+    CallState, ChangeType, ParseLimits, ResourceKind, TransferEvent, TransferTracker, Transition,
 };
 
 use super::to_js_error;
@@ -263,33 +260,7 @@ pub fn notify_take_errors() -> String {
 #[wasm_bindgen(js_name = notifyEnumNames)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn notify_enum_names() -> String {
-    let mut s = String::new();
-    let mut group = |names: &mut dyn Iterator<Item = &str>| {
-        let list: Vec<&str> = names.collect();
-        s.push_str(&list.join(","));
-        s.push('\n');
-    };
-    group(&mut ResourceKind::ALL.iter().map(|k| k.as_str()));
-    group(&mut ChangeType::KNOWN.iter().map(ChangeType::as_str));
-    group(&mut CallState::KNOWN.iter().map(CallState::as_str));
-    group(&mut TransferEvent::ALL.iter().map(|k| k.as_str()));
-    group(&mut OperationStatus::KNOWN.iter().map(OperationStatus::as_str));
-    group(&mut TransferPhase::ALL.iter().map(|k| k.as_str()));
-    s
-}
-
-#[cfg_attr(gct_opt_attr, optimize(size))]
-fn time(now: f64) -> Result<u64, JsValue> {
-    if now.is_finite() && now >= 0.0 {
-        Ok(now as u64)
-    } else {
-        Err(to_js_error(&Error::new(
-            ErrorKind::OutOfRange {
-                expected: "a finite, non-negative number of milliseconds",
-            },
-            "now",
-        )))
-    }
+    crate::notify::tracker::ENUM_NAMES.to_owned()
 }
 
 /// Transitions as a JSON array.
@@ -352,21 +323,17 @@ fn with_tracker<T>(
     })
 }
 
-/// Creates a tracker with options given as JSON bytes (`TrackerOptions`, camelCase); returns
-/// its handle.
+/// Creates a tracker from JSON bytes: a state written by `trackerQuery` (op 5) when `state`,
+/// else options (`TrackerOptions`, camelCase); returns its handle.
 #[wasm_bindgen(js_name = trackerNew)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_new(options_json: &[u8]) -> Result<u32, JsValue> {
-    let options = read_options(options_json).map_err(typed)?;
-    Ok(new_handle(TransferTracker::new(options)))
-}
-
-/// Restores a tracker from a state written by `trackerToJson`; returns its handle.
-#[wasm_bindgen(js_name = trackerFromJson)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_from_json(state_json: &[u8]) -> Result<u32, JsValue> {
-    let tracker = TransferTracker::from_json(state_json).map_err(|e| to_js_error(&e))?;
-    Ok(new_handle(tracker))
+pub fn tracker_new(json: &[u8], state: bool) -> Result<u32, JsValue> {
+    let tracker = if state {
+        TransferTracker::from_json(json)
+    } else {
+        read_options(json).map(TransferTracker::new)
+    };
+    Ok(new_handle(tracker.map_err(typed)?))
 }
 
 /// Drops a tracker (a freed handle stays invalid until reused).
@@ -384,154 +351,51 @@ pub fn tracker_free(handle: u32) {
     });
 }
 
-/// Registers a transfer; returns the transitions of replayed early notifications (JSON).
-#[wasm_bindgen(js_name = trackerRegister)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_register(
-    handle: u32,
-    call_id: &str,
-    client_context: Option<String>,
-    now: f64,
-) -> Result<String, JsValue> {
-    let now = time(now)?;
-    with_tracker(handle, |t| {
-        let out = t
-            .register(call_id, client_context.as_deref(), now)
-            .map_err(|e| to_js_error(&e))?;
-        Ok(transitions_json(&out))
-    })
-}
-
-/// Feeds the fields of one parsed notification; returns the transition as JSON, or
-/// `undefined` when nothing changed. `transfer` is 1-based in `TransferEvent::ALL` (0: none);
-/// `result_json` is `{code, subcode, message}` as JSON when the entry has a resultInfo.
-#[allow(clippy::too_many_arguments)]
-#[wasm_bindgen(js_name = trackerObserve)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_observe(
-    handle: u32,
-    index: u32,
-    call_id: Option<String>,
-    client_context: Option<String>,
-    change_type: Option<String>,
-    state: Option<String>,
-    termination_reason: Option<String>,
-    transfer: u8,
-    result_json: Option<String>,
-    message_id: Option<String>,
-    now: f64,
-) -> Result<Option<String>, JsValue> {
-    let now = time(now)?;
-    let result_info: Option<NotificationResult<'static>> = match result_json {
-        Some(text) => Some(read_result_info(text.as_bytes()).map_err(typed)?),
-        None => None,
-    };
-    let n = Notification {
-        index: index as usize,
-        kind: ResourceKind::Other,
-        change_type: change_type.map(ChangeType::from),
-        resource_url: None,
-        call_id: call_id.map(Into::into),
-        odata_type: None,
-        etag: None,
-        state: state.map(CallState::from),
-        termination_reason: termination_reason.map(Into::into),
-        result_info,
-        client_context: client_context.map(Into::into),
-        operation_status: None,
-        tone: None,
-        transfer: TransferEvent::ALL
-            .get(usize::from(transfer).wrapping_sub(1))
-            .copied(),
-        resource_data: None,
-    };
-    with_tracker(handle, |t| {
-        Ok(t.observe(&n, message_id.as_deref(), now).map(|tr| {
-            let mut out = String::with_capacity(160);
-            write_transition(&tr, &mut out);
-            out
-        }))
-    })
-}
-
-/// Parses the first `len` bytes of the input buffer (see `notifyInput`) and feeds every good
-/// notification; returns `[transitions, errorCount]` as JSON.
-#[wasm_bindgen(js_name = trackerObserveInput)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_observe_input(
-    handle: u32,
-    len: u32,
-    message_id: Option<String>,
-    now: f64,
-    max_bytes: u32,
-    max_depth: u32,
-    max_items: u32,
-) -> Result<String, JsValue> {
-    let now = time(now)?;
-    with_input(len, |body| {
-        let batch =
-            crate::notify::parse_notifications_with(body, &limits(max_bytes, max_depth, max_items))
-                .map_err(|e| to_js_error(&e))?;
-        with_tracker(handle, |t| {
-            let out: Vec<Transition> = batch
-                .notifications
-                .iter()
-                .filter_map(|n| t.observe(n, message_id.as_deref(), now))
-                .collect();
-            let mut text = String::with_capacity(24 + 160 * out.len());
-            text.push('[');
-            write_transitions(&out, &mut text);
-            text.push(',');
-            crate::json::push_u64(&mut text, batch.errors.len() as u64);
-            text.push(']');
-            Ok(text)
-        })
-    })
-}
-
-/// The read-mostly tracker operations in one export (each its own export cost ~750 bytes of
-/// wasm shim and glue): `op` 0 the phase name of `call_id`'s transfer, 1 everything known about
-/// it as JSON, 2 every tracked transfer as a JSON array, 3 stops tracking it (`"1"` when it was
-/// tracked, else `undefined`), 4 marks stalled transfers at `now` (the transitions as JSON),
-/// 5 the whole state as JSON. `undefined` for a call id that is not tracked.
+/// Every tracker operation but creating and freeing, in one export (each its own export cost
+/// ~750 bytes of wasm shim and glue), on the first `len` bytes of the input buffer (see
+/// `notifyInput`): a call id for `op` 0 (the phase name of its transfer), 1 (everything known
+/// about it as JSON) and 3 (stops tracking it: `"1"` when it was tracked); nothing for 2 (every
+/// tracked transfer as a JSON array), 4 (marks stalled transfers at `now`: the transitions as
+/// JSON) and 5 (the whole state as JSON); for 6, a feed written by js/notify.js, JSON
+/// `[messageId, [index, callId, clientContext, changeType, state, terminationReason, transfer,
+/// resultInfo], ...]` (`transfer` 1-based in `TransferEvent::ALL`, 0 for none) where an item
+/// `[callId, clientContext]` registers a transfer (the transitions as JSON, `undefined` for
+/// none). `undefined` for a call id that is not tracked.
 #[wasm_bindgen(js_name = trackerQuery)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn tracker_query(
-    handle: u32,
-    op: u32,
-    call_id: &str,
-    now: f64,
-) -> Result<Option<String>, JsValue> {
-    let now = if op == 4 { time(now)? } else { 0 };
-    with_tracker(handle, |t| {
-        Ok(match op {
-            0 => t.phase(call_id).map(|p| p.as_str().to_owned()),
-            1 => t.get(call_id).map(|tr| {
-                let mut out = String::with_capacity(512);
-                write_transfer(tr, &mut out);
-                out
-            }),
-            2 => {
-                let mut out = String::from("[");
-                for (i, tr) in t.transfers().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
+pub fn tracker_query(handle: u32, op: u32, len: u32, now: f64) -> Result<Option<String>, JsValue> {
+    // js/notify.js checked `now` (a finite, non-negative number).
+    let now = now as u64;
+    with_input(len, |input| {
+        with_tracker(handle, |t| {
+            // js/notify.js writes the input with encodeInto: valid UTF-8.
+            let call_id = std::str::from_utf8(input).unwrap_or_default();
+            Ok(match op {
+                0 => t.phase(call_id).map(|p| p.as_str().to_owned()),
+                1 => t.get(call_id).map(|tr| {
+                    let mut out = String::with_capacity(512);
                     write_transfer(tr, &mut out);
+                    out
+                }),
+                2 => {
+                    let mut out = String::from("[");
+                    for (i, tr) in t.transfers().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        write_transfer(tr, &mut out);
+                    }
+                    out.push(']');
+                    Some(out)
                 }
-                out.push(']');
-                Some(out)
-            }
-            3 => t.remove(call_id).map(|_| "1".to_owned()),
-            4 => Some(transitions_json(&t.tick(now))),
-            _ => Some(t.to_json().map_err(|e| to_js_error(&e))?),
+                3 => t.remove(call_id).map(|_| "1".to_owned()),
+                4 => Some(transitions_json(&t.tick(now))),
+                5 => Some(t.to_json().map_err(typed)?),
+                _ => {
+                    let out = observe_feed(t, input, now).map_err(typed)?;
+                    (!out.is_empty()).then(|| transitions_json(&out))
+                }
+            })
         })
     })
-}
-
-/// The size of the wasm linear memory in bytes (to check that parsing does not grow it).
-#[wasm_bindgen(js_name = wasmMemoryBytes)]
-#[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn wasm_memory_bytes() -> f64 {
-    (core::arch::wasm32::memory_size(0) as f64) * 65536.0
 }

@@ -306,4 +306,114 @@ export default function (t) {
     assert.equal(tr.remove('a'), false);
     tr.free();
   });
+
+  t.test('tracker: observe and observeBody agree on random bodies (escapes, dialects, codes, early, duplicates)', ({ pkg, assert }) => {
+    let seed = 12345;
+    const rnd = (n) => {
+      // mulberry32
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return ((x ^ (x >>> 14)) >>> 0) % n;
+    };
+    const pick = (list) => list[rnd(list.length)];
+    const ids = ['a', 'b\\u0063', 'é😀', 'q\\"x'];
+    const urls = (id) => pick([
+      `"resourceUrl":"/communications/calls/${id}"`,
+      `"resource":"/app/calls/${id}"`,
+      `"resourceUrl":"\\/communications\\/calls\\/${id}\\/participants"`,
+    ]);
+    const states = ['"state":"transferring"', '"callState":"transfer-accepted"', '"state":"transferAccepted"',
+      '"state":"terminated"', '"state":"established"', '"state":"parking"', '"state":"transf\\u0065rring"',
+      '"state":"\\ud800x"', '"state":"déjà"'];
+    const codes = ['0', '200', '"403"', '"7015"', '500.5', '12345678901234567890', '"transferring"', '-0', 'null'];
+    const messages = ['"ok"', '"d\\u00e9j\\u00e0 😀"', '"\\udc00"', 'null', '"<m>"'];
+    const item = () => {
+      const op = rnd(6) === 0;
+      if (op) {
+        const ctx = pick(['ctx-1', 'ctx-2', 'c\\u0074x-1']);
+        return `{"changeType":"updated","resourceUrl":"/communications/calls/${pick(ids)}/operations/7","resourceData":{"@odata.type":"#microsoft.graph.commsOperation","clientContext":"${ctx}","status":"${pick(['failed', 'completed'])}","resultInfo":{"code":${pick(codes)},"subCode":${pick(codes)}}}}`;
+      }
+      const data = [`"@odata.type":"#microsoft.graph.call"`, pick(states)];
+      if (rnd(2) === 0) data.push(`"resultInfo":{"code":${pick(codes)},"${pick(['subcode', 'subCode'])}":${pick(codes)},"message":${pick(messages)}}`);
+      if (rnd(3) === 0) data.push(`"terminationReason":"${pick(['AppTransferred', 'AppInitiated', 'x\\ty'])}"`);
+      return `{"changeType":"${pick(['updated', 'deleted', 'created', 'Re\\u0061dded'])}",${urls(pick(ids))},"resourceData":{${data.join(',')}}}`;
+    };
+    const relevant = (n) => n.transfer !== null || n.state !== null || n.changeType === 'deleted';
+    let compared = 0;
+    for (let round = 0; round < 40; round++) {
+      const options = { stallAfterMs: 20, maxMessageIds: 1 + rnd(4), maxEarlyPerCall: 1 + rnd(3), maxEarlyCalls: 1 + rnd(3) };
+      const viaObserve = new pkg.TransferTracker(options);
+      const viaBody = new pkg.TransferTracker(options);
+      for (let step = 0; step < 12; step++) {
+        const now = round * 1000 + step * 7;
+        const k = rnd(8);
+        if (k < 2) {
+          const id = JSON.parse(`"${pick(ids)}"`);
+          const ctx = pick([undefined, 'ctx-1', 'ctx-2']);
+          assert.deepEqual(viaBody.register(id, { clientContext: ctx, now }), viaObserve.register(id, { clientContext: ctx, now }));
+        } else if (k === 2) {
+          assert.deepEqual(viaBody.tick(now), viaObserve.tick(now));
+        } else {
+          const text = body(Array.from({ length: 1 + rnd(3) }, item));
+          const parsed = pkg.parseNotifications(text);
+          if (!parsed.notifications.every(relevant)) continue;
+          const messageId = pick([undefined, 'm1', 'm2', 'm\\3', 'ü']);
+          const input = rnd(2) === 0 ? text : new TextEncoder().encode(text);
+          const r = viaBody.observeBody(input, { messageId, now });
+          assert.deepEqual(r.transitions, viaObserve.observe(parsed, { messageId, now }), text);
+          assert.equal(r.errorCount, parsed.errors.length);
+          compared += parsed.notifications.length;
+        }
+        assert.deepEqual(viaBody.toJSON(), viaObserve.toJSON());
+      }
+      viaObserve.free();
+      viaBody.free();
+    }
+    assert.ok(compared > 100, `${compared} notifications compared`);
+  });
+
+  t.test('tracker: observeBody feeds every notification, observe only those that matter', ({ pkg, assert }) => {
+    // No state, no transfer, not deleted: observe skips it; observeBody feeds it to the tracker,
+    // which records its terminationReason and message id (and counts a redelivery as a duplicate).
+    const quiet = body(['{"changeType":"updated","resourceUrl":"/communications/calls/a","resourceData":{"terminationReason":"x"}}', GOOD]);
+    const a = new pkg.TransferTracker();
+    a.register('a', { now: 0 });
+    assert.deepEqual(a.observe(pkg.parseNotifications(quiet), { messageId: 'm', now: 1 }), []);
+    assert.equal(a.get('a').terminationReason, null);
+    assert.deepEqual(a.toJSON().seen, ['m#1']);
+    a.observe(pkg.parseNotifications(quiet), { messageId: 'm', now: 2 });
+    assert.equal(a.get('a').duplicates, 0);
+    const b = new pkg.TransferTracker();
+    b.register('a', { now: 0 });
+    assert.deepEqual(b.observeBody(quiet, { messageId: 'm', now: 1 }), { transitions: [], errorCount: 0 });
+    assert.equal(b.get('a').terminationReason, 'x');
+    assert.deepEqual(b.toJSON().seen, ['m#0', 'm#1']);
+    b.observeBody(quiet, { messageId: 'm', now: 2 });
+    assert.equal(b.get('a').duplicates, 1);
+    // Bad items are counted, the good ones fed.
+    const r = b.observeBody(body(['1', GOOD.replace('c1', 'a'), '{"changeType":5}']), { now: 3 });
+    assert.deepEqual([r.transitions.map((x) => x.to), r.errorCount], [['transferring'], 2]);
+    b.free();
+    a.free();
+  });
+
+  t.test('tracker: observe applies what came before a bad entry; freed trackers', ({ pkg, assert }) => {
+    const tr = new pkg.TransferTracker();
+    tr.register('c1', { now: 0 });
+    const [n] = pkg.parseNotifications(body([GOOD])).notifications;
+    assert.throws(() => tr.observe([n, { state: 'transferring' }], { now: 1 }), /Notification objects/);
+    assert.equal(tr.phase('c1'), 'transferring');
+    assert.throws(() => tr.observe({ notifications: 5 }, { now: 1 }), /expected a Notification/);
+    assert.throws(() => tr.observe([n], { now: 1, messageId: 5 }), /expected a string/);
+    assert.deepEqual(tr.observe(n, { now: 2, messageId: 'x' }), []);
+    assert.equal(tr.get('c1').duplicates, 1);
+    tr.free();
+    // A freed tracker: nothing to feed is fine, feeding throws.
+    assert.deepEqual(tr.observe([], { now: 3 }), []);
+    assert.throws(() => tr.observe([n], { now: 3 }), /live tracker/);
+    assert.throws(() => tr.observeBody(body([]), { now: 3 }), /live tracker/);
+    assert.throws(() => tr.observeBody('nope', { now: 3 }), /not valid JSON/);
+    assert.throws(() => tr.observeBody(body([]), { now: -1 }), /out of range/);
+  });
 }

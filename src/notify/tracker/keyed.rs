@@ -22,6 +22,7 @@ impl<V> Default for Keyed<V> {
 }
 
 impl<V> Keyed<V> {
+    #[inline(never)]
     #[cfg_attr(gct_opt_attr, optimize(size))]
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.items.binary_search_by(|(k, _)| k.as_str().cmp(key))
@@ -49,6 +50,7 @@ impl<V> Keyed<V> {
     }
 
     /// Inserts or replaces; returns the previous value.
+    #[inline(never)]
     #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(super) fn insert(&mut self, key: String, value: V) -> Option<V> {
         match self.find(&key) {
@@ -61,6 +63,7 @@ impl<V> Keyed<V> {
     }
 
     /// The value of `key`, inserted with `make` when absent.
+    #[inline(never)]
     #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(super) fn get_or_insert_with(&mut self, key: String, make: impl FnOnce() -> V) -> &mut V {
         let i = match self.find(&key) {
@@ -73,6 +76,7 @@ impl<V> Keyed<V> {
         &mut self.items[i].1
     }
 
+    #[inline(never)]
     #[cfg_attr(gct_opt_attr, optimize(size))]
     pub(super) fn remove(&mut self, key: &str) -> Option<V> {
         self.find(key).ok().map(|i| self.items.remove(i).1)

@@ -16,7 +16,10 @@ use super::{
 };
 use crate::error::{Error, ErrorKind};
 use crate::json::{self, push_i64, push_json_string, push_key, push_opt_str, push_u64, Value};
-use crate::notify::{CallState, ChangeType, NotificationResult, ResultCode, TransferEvent};
+use crate::notify::{
+    CallState, ChangeType, Notification, NotificationResult, ResourceKind, ResultCode,
+    TransferEvent,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Writing
@@ -299,12 +302,6 @@ fn missing(at: &At<'_>, name: &str) -> Error {
     Error::new(ErrorKind::MissingField, at.name(name).path())
 }
 
-/// `Some(v)`, or the `missingField` error of member `name`.
-#[cfg_attr(gct_opt_attr, optimize(size))]
-fn need<T>(v: Option<T>, at: &At<'_>, name: &str) -> R<T> {
-    v.ok_or_else(|| missing(at, name))
-}
-
 /// Parses `bytes` (a syntax error is `invalidJson` at the top).
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn document(bytes: &[u8]) -> R<Value<'_>> {
@@ -414,7 +411,9 @@ fn code(v: &Value<'_>, at: &At<'_>) -> R<ResultCode<'static>> {
 
 /// Reads the members of a struct named in `names` (others are ignored), in document order:
 /// `field(i, value, at)` reads member `names[i]`. A second occurrence of a member is an error,
-/// found before its value is read when `dup_first` (as serde's derives do), else after.
+/// found before its value is read when `dup_first` (as serde's derives do), else after. Then
+/// the first member of `required` (bit `i` for `names[i]`) that was absent is a `missingField`
+/// error.
 #[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn fields<'v, 'a>(
@@ -422,6 +421,7 @@ fn fields<'v, 'a>(
     at: &At<'_>,
     names: &[&str],
     dup_first: bool,
+    required: u32,
     field: &mut dyn FnMut(usize, &'v Value<'a>, &At<'_>) -> R<()>,
 ) -> R<()> {
     let mut seen = 0u32;
@@ -439,6 +439,10 @@ fn fields<'v, 'a>(
         if dup {
             return Err(duplicate(&here));
         }
+    }
+    let absent = required & !seen;
+    if absent != 0 {
+        return Err(missing(at, names[absent.trailing_zeros() as usize]));
     }
     Ok(())
 }
@@ -465,6 +469,7 @@ fn result_info(v: &Value<'_>, at: &At<'_>) -> R<NotificationResult<'static>> {
         at,
         &["code", "subcode", "message"],
         false,
+        0,
         &mut |i, v, at| {
             match i {
                 0 => r.code = opt(v, at, code)?,
@@ -487,7 +492,7 @@ fn options(v: &Value<'_>, at: &At<'_>) -> R<TrackerOptions> {
         "maxEarlyPerCall",
         "maxEarlyCalls",
     ];
-    fields(v, at, &names, true, &mut |i, v, at| {
+    fields(v, at, &names, true, 0, &mut |i, v, at| {
         match i {
             0 => o.stall_after_ms = u64_(v, at)?,
             1 => o.max_message_ids = usize_(v, at)?,
@@ -502,39 +507,50 @@ fn options(v: &Value<'_>, at: &At<'_>) -> R<TrackerOptions> {
 #[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn transition(v: &Value<'_>, at: &At<'_>) -> R<Transition> {
-    let (mut call_id, mut from, mut to, mut when) = (None, None, None, None);
-    let (mut ev, mut st, mut mid) = (None, None, None);
+    let mut tr = Transition {
+        call_id: String::new(),
+        from: TransferPhase::Requested,
+        to: TransferPhase::Requested,
+        at: 0,
+        event: None,
+        state: None,
+        message_id: None,
+    };
     let names = ["callId", "from", "to", "at", "event", "state", "messageId"];
-    fields(v, at, &names, false, &mut |i, v, at| {
+    fields(v, at, &names, false, 0b1111, &mut |i, v, at| {
         match i {
-            0 => call_id = Some(string(v, at)?),
-            1 => from = Some(phase(v, at)?),
-            2 => to = Some(phase(v, at)?),
-            3 => when = Some(u64_(v, at)?),
-            4 => ev = opt(v, at, event)?,
-            5 => st = opt(v, at, state)?,
-            _ => mid = opt_string(v, at)?,
+            0 => tr.call_id = string(v, at)?,
+            1 => tr.from = phase(v, at)?,
+            2 => tr.to = phase(v, at)?,
+            3 => tr.at = u64_(v, at)?,
+            4 => tr.event = opt(v, at, event)?,
+            5 => tr.state = opt(v, at, state)?,
+            _ => tr.message_id = opt_string(v, at)?,
         }
         Ok(())
     })?;
-    Ok(Transition {
-        call_id: need(call_id, at, "callId")?,
-        from: need(from, at, "from")?,
-        to: need(to, at, "to")?,
-        at: need(when, at, "at")?,
-        event: ev,
-        state: st,
-        message_id: mid,
-    })
+    Ok(tr)
 }
 
 #[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn transfer(v: &Value<'_>, at: &At<'_>) -> R<TrackedTransfer> {
-    let (mut call_id, mut ctx, mut ph, mut progress) = (None, None, None, None);
-    let (mut registered, mut last, mut ri, mut last_state) = (None, None, None, None);
-    let (mut reason, mut ended, mut unknown, mut dup) = (None, None, None, None);
-    let (mut late, mut history) = (None, None);
+    let mut t = TrackedTransfer {
+        call_id: String::new(),
+        client_context: None,
+        phase: TransferPhase::Requested,
+        progress: TransferPhase::Requested,
+        registered_at: 0,
+        last_progress_at: 0,
+        result_info: None,
+        last_state: None,
+        termination_reason: None,
+        call_ended: false,
+        unknown_states: Vec::new(),
+        duplicates: 0,
+        late: 0,
+        history: Vec::new(),
+    };
     let names = [
         "callId",
         "clientContext",
@@ -551,41 +567,28 @@ fn transfer(v: &Value<'_>, at: &At<'_>) -> R<TrackedTransfer> {
         "late",
         "history",
     ];
-    fields(v, at, &names, false, &mut |i, v, at| {
+    // Every member but clientContext, resultInfo, lastState and terminationReason.
+    let required = 0b11_1110_0011_1101;
+    fields(v, at, &names, false, required, &mut |i, v, at| {
         match i {
-            0 => call_id = Some(string(v, at)?),
-            1 => ctx = opt_string(v, at)?,
-            2 => ph = Some(phase(v, at)?),
-            3 => progress = Some(phase(v, at)?),
-            4 => registered = Some(u64_(v, at)?),
-            5 => last = Some(u64_(v, at)?),
-            6 => ri = opt(v, at, result_info)?,
-            7 => last_state = opt(v, at, state)?,
-            8 => reason = opt_string(v, at)?,
-            9 => ended = Some(boolean(v, at)?),
-            10 => unknown = Some(list(v, at, string)?),
-            11 => dup = Some(u32_(v, at)?),
-            12 => late = Some(u32_(v, at)?),
-            _ => history = Some(list(v, at, transition)?),
+            0 => t.call_id = string(v, at)?,
+            1 => t.client_context = opt_string(v, at)?,
+            2 => t.phase = phase(v, at)?,
+            3 => t.progress = phase(v, at)?,
+            4 => t.registered_at = u64_(v, at)?,
+            5 => t.last_progress_at = u64_(v, at)?,
+            6 => t.result_info = opt(v, at, result_info)?,
+            7 => t.last_state = opt(v, at, state)?,
+            8 => t.termination_reason = opt_string(v, at)?,
+            9 => t.call_ended = boolean(v, at)?,
+            10 => t.unknown_states = list(v, at, string)?,
+            11 => t.duplicates = u32_(v, at)?,
+            12 => t.late = u32_(v, at)?,
+            _ => t.history = list(v, at, transition)?,
         }
         Ok(())
     })?;
-    Ok(TrackedTransfer {
-        call_id: need(call_id, at, "callId")?,
-        client_context: ctx,
-        phase: need(ph, at, "phase")?,
-        progress: need(progress, at, "progress")?,
-        registered_at: need(registered, at, "registeredAt")?,
-        last_progress_at: need(last, at, "lastProgressAt")?,
-        result_info: ri,
-        last_state,
-        termination_reason: reason,
-        call_ended: need(ended, at, "callEnded")?,
-        unknown_states: need(unknown, at, "unknownStates")?,
-        duplicates: need(dup, at, "duplicates")?,
-        late: need(late, at, "late")?,
-        history: need(history, at, "history")?,
-    })
+    Ok(t)
 }
 
 #[inline(never)]
@@ -601,7 +604,7 @@ fn early(v: &Value<'_>, at: &At<'_>) -> R<Early> {
         "transfer",
         "messageId",
     ];
-    fields(v, at, &names, false, &mut |i, v, at| {
+    fields(v, at, &names, false, 0, &mut |i, v, at| {
         match i {
             0 => e.client_context = opt_string(v, at)?,
             1 => e.change_type = opt(v, at, change_type)?,
@@ -622,7 +625,7 @@ pub(super) fn read_tracker(bytes: &[u8]) -> R<TransferTracker> {
     let doc = document(bytes)?;
     let mut t = TransferTracker::default();
     let names = ["options", "transfers", "seen", "early", "earlyOrder"];
-    fields(&doc, &TOP, &names, true, &mut |i, v, at| {
+    fields(&doc, &TOP, &names, true, 0, &mut |i, v, at| {
         match i {
             0 => t.options = options(v, at)?,
             1 => {
@@ -659,14 +662,76 @@ pub(crate) fn read_options(bytes: &[u8]) -> R<TrackerOptions> {
     options(&document(bytes)?, &TOP)
 }
 
+/// A string or `null`, borrowed.
 #[cfg_attr(
     not(all(target_arch = "wasm32", feature = "receive")),
     allow(dead_code)
 )]
-/// Reads a `{code, subcode, message}` JSON object (the wasm layer's `resultInfo`).
 #[cfg_attr(gct_opt_attr, optimize(size))]
-pub(crate) fn read_result_info(bytes: &[u8]) -> R<NotificationResult<'static>> {
-    result_info(&document(bytes)?, &TOP)
+fn borrowed<'v>(v: &'v Value<'_>) -> R<Option<&'v str>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        _ => Err(wrong(&TOP, "a string", v)),
+    }
+}
+
+#[cfg_attr(
+    not(all(target_arch = "wasm32", feature = "receive")),
+    allow(dead_code)
+)]
+/// Feeds `t` the notifications of a feed written by the wasm layer's JavaScript, JSON
+/// `[messageId, [index, callId, clientContext, changeType, state, terminationReason, transfer,
+/// resultInfo], ...]` (`transfer` 1-based in [`TransferEvent::ALL`], 0 for none; `resultInfo`
+/// `{code, subcode, message}`), in order; an item `[callId, clientContext]` registers a
+/// transfer instead. Returns the transitions. An item that cannot be read (or a failed
+/// registration) stops the feed with an error (the items before it stay applied).
+#[cfg_attr(gct_opt_attr, optimize(size))]
+pub(crate) fn observe_feed(t: &mut TransferTracker, bytes: &[u8], now: u64) -> R<Vec<Transition>> {
+    let doc = document(bytes)?;
+    let Value::Array(items) = &doc else {
+        return Err(wrong(&TOP, "an array", &doc));
+    };
+    let mut out = Vec::new();
+    let mut message_id = None;
+    for (i, item) in items.iter().enumerate() {
+        if i == 0 {
+            message_id = borrowed(item)?;
+            continue;
+        }
+        let Value::Array(f) = item else {
+            return Err(wrong(&TOP, "an array", item));
+        };
+        let [index, call_id, ctx, change, st, reason, transfer, result] = &f[..] else {
+            if let [call_id, ctx] = &f[..] {
+                let call_id = borrowed(call_id)?.unwrap_or_default();
+                out.extend(t.register(call_id, borrowed(ctx)?, now)?);
+                continue;
+            }
+            return Err(wrong(&TOP, "a notification", item));
+        };
+        let n = Notification {
+            index: usize_(index, &TOP)?,
+            kind: ResourceKind::Other,
+            change_type: borrowed(change)?.map(ChangeType::from),
+            resource_url: None,
+            call_id: borrowed(call_id)?.map(Cow::Borrowed),
+            odata_type: None,
+            etag: None,
+            state: borrowed(st)?.map(CallState::from),
+            termination_reason: borrowed(reason)?.map(Cow::Borrowed),
+            result_info: opt(result, &TOP, result_info)?,
+            client_context: borrowed(ctx)?.map(Cow::Borrowed),
+            operation_status: None,
+            tone: None,
+            transfer: TransferEvent::ALL
+                .get(usize_(transfer, &TOP)?.wrapping_sub(1))
+                .copied(),
+            resource_data: None,
+        };
+        out.extend(t.observe(&n, message_id, now));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -892,6 +957,41 @@ mod tests {
                 ),
                 _ => prop_assert!(false, "ours {:?} serde {:?} on {}", ours, oracle.map(|_| ()), String::from_utf8_lossy(&text)),
             }
+        }
+    }
+
+    #[test]
+    fn a_feed_observes_like_notifications() {
+        let body = br#"{"value":[{"changeType":"updated","resourceUrl":"/communications/calls/a","resourceData":{"state":"transferring"}},{"changeType":"deleted","resourceUrl":"/communications/calls/a","resourceData":{"state":"terminated","terminationReason":"AppTransferred","resultInfo":{"code":0,"subcode":"7015","message":"m\u00e9"}}}]}"#;
+        let mut direct = TransferTracker::default();
+        direct.register("a", None, 0).unwrap();
+        let mut fed = direct.clone();
+        let want: Vec<Transition> = crate::notify::parse_notifications(body)
+            .unwrap()
+            .notifications
+            .iter()
+            .filter_map(|n| direct.observe(n, Some("m1"), 5))
+            .collect();
+        let feed = r#"["m1",[0,"a",null,"updated","transferring",null,1,null],
+            [1,"a",null,"deleted","terminated","AppTransferred",3,{"code":0,"subcode":7015,"message":"mé"}]]"#;
+        assert_eq!(observe_feed(&mut fed, feed.as_bytes(), 5).unwrap(), want);
+        assert_eq!(want.len(), 2);
+        assert_eq!(fed, direct);
+        // Unreadable items stop the feed; the items before stay applied.
+        let mut t = TransferTracker::default();
+        t.register("b", None, 0).unwrap();
+        let feed = br#"[null,[0,"b",null,null,"transferring",null,1,null],[1,"b",null,null,null,null,0,{"code":1.5}]]"#;
+        let e = observe_feed(&mut t, feed, 1).unwrap_err();
+        assert_eq!((e.kind_name(), e.path()), ("invalidType", "code"));
+        assert_eq!(t.phase("b"), Some(TransferPhase::Transferring));
+        for bad in [
+            &b"{}"[..],
+            b"[null,1]",
+            b"[null,[0]]",
+            b"[null,[-1,null,null,null,null,null,0,null]]",
+            b"[",
+        ] {
+            assert!(observe_feed(&mut t, bad, 1).is_err());
         }
     }
 
