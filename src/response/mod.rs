@@ -26,6 +26,8 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+pub(crate) use http_date::fields;
+use http_date::find_ignore_case;
 pub use http_date::{parse_http_date, parse_retry_after, RETRY_AFTER_MAX_SECS};
 
 use crate::model::CommsOperation;
@@ -403,11 +405,15 @@ fn members(json: &str) -> Option<Members<'_>> {
 fn text(raw: Option<&str>) -> Option<Cow<'_, str>> {
     let json = raw?;
     let inner = json.strip_prefix('"')?.strip_suffix('"')?;
-    let value = if inner.contains('\\') {
-        match crate::json::parse(json.as_bytes()).ok()? {
-            crate::json::Value::String(s) => Cow::Owned(s.into_owned()),
-            _ => return None,
-        }
+    let value = if inner.as_bytes().contains(&b'\\') {
+        // `json` is one JSON string whose syntax the member reader checked: decode it without
+        // the document reader (a lone surrogate escape is refused, as serde does).
+        let span = crate::notify::scan::StrSpan {
+            start: 1,
+            end: json.len() - 1,
+            escaped: true,
+        };
+        crate::json::string(json, span).ok()?
     } else {
         Cow::Borrowed(inner)
     };
@@ -472,9 +478,12 @@ fn body_description(body: &[u8]) -> String {
     if text.is_empty() {
         return "an empty body".to_owned();
     }
-    let lower = text.to_ascii_lowercase();
-    let excerpt = match (lower.find("<title>"), lower.find("</title>")) {
-        (Some(start), Some(end)) if start + 7 <= end => &text[start + 7..end],
+    let bytes = text.as_bytes();
+    let excerpt = match (
+        find_ignore_case(bytes, b"<title>"),
+        find_ignore_case(bytes, b"</title>"),
+    ) {
+        (Some(start), Some(end)) => text.get(start + 7..end).unwrap_or(text),
         _ => text,
     };
     let mut quoted = String::new();
@@ -488,7 +497,12 @@ fn body_description(body: &[u8]) -> String {
         }
         quoted.push_str(word);
     }
-    let kind = if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+    let starts = |prefix: &[u8]| {
+        bytes
+            .get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    };
+    let kind = if starts(b"<!doctype html") || starts(b"<html") {
         "an HTML body: "
     } else {
         "a non-JSON body: "

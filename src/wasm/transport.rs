@@ -17,7 +17,7 @@ use crate::retry::{Decision, OutcomeKind, RetryOptions, RetryQuery, StopReason};
 #[wasm_bindgen(js_name = parseTransferResponseRaw)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
 pub fn parse_transfer_response_raw(status: u16, headers: &str, body: &[u8], now: f64) -> String {
-    let mut fields = headers.split('\n');
+    let mut fields = crate::response::fields(headers, b'\n');
     let pairs = std::iter::from_fn(|| Some((fields.next()?, fields.next()?)));
     let now = if now.is_finite() && now > 0.0 {
         now as u64
