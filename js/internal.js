@@ -22,6 +22,14 @@ export function utf8Pair(first, second) {
   return { bytes: scratch.subarray(0, split + written), split };
 }
 
+/** `text` as UTF-8 then `bytes`, in a new buffer; `split` is the byte length of the text. */
+export function utf8Then(text, bytes) {
+  const out = new Uint8Array(text.length * 3 + bytes.length);
+  const split = encoder.encodeInto(text, out).written;
+  out.set(bytes, split);
+  return { bytes: out.subarray(0, split + bytes.length), split };
+}
+
 /** Makes an error shaped like the ones the wasm core throws. */
 export function makeError(kind, path, reason) {
   const error = new Error(path ? `${path}: ${reason}` : reason);
