@@ -150,7 +150,7 @@ pub fn validate_target_raw(target_json: &[u8]) -> Result<(), JsValue> {
     let text = std::str::from_utf8(target_json).map_err(|e| {
         to_js_error(&Error::new(
             crate::ErrorKind::InvalidJson {
-                detail: e.to_string(),
+                detail: crate::json::utf8_error_text("", &e),
             },
             "",
         ))
