@@ -339,7 +339,7 @@ export function parseTransferBody(body, apiVersion = 'v1.0') {
   if (typeof apiVersion !== 'string') {
     throw makeError('invalidType', 'apiVersion', `wrong type: expected a string, found ${describe(apiVersion)}`);
   }
-  const bytes = bytesOf(body, 'the body');
+  const bytes = typeof body === 'string' ? body : bytesOf(body, 'the body');
   const input = utf8Then(apiVersion, bytes);
   raw.validateTransferBodyRaw(input.bytes, input.split);
   return JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(bytes));

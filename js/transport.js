@@ -104,7 +104,7 @@ export function parseTransferResponse(status, headers, body, now = Date.now()) {
   if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
     throw makeError('outOfRange', 'now', 'is out of range: expected milliseconds since the epoch');
   }
-  const input = utf8Then(packHeaders(headers), bodyBytes(body));
+  const input = utf8Then(packHeaders(headers), typeof body === 'string' ? body : bodyBytes(body));
   const summary = JSON.parse(raw.parseTransferResponseRaw(status, input.bytes, input.split, now));
   if (!summary.accepted) return { ok: false, error: new GraphError(summary) };
   const result = { ok: true, status: summary.status };
