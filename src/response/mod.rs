@@ -26,7 +26,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "send"))]
 pub(crate) use http_date::fields;
 use http_date::find_ignore_case;
 pub use http_date::{parse_http_date, parse_retry_after, RETRY_AFTER_MAX_SECS};

@@ -1,9 +1,9 @@
 //! wasm exports of the transport core: response interpretation and the retry decision.
 //!
 //! Sending itself lives in `js/transport.js` (see `docs/transport.md` for why): these exports are
-//! the sans-IO decisions it drives. The body crosses as bytes and the retry inputs as a
-//! `Float64Array`, so neither JSON nor float parsing runs on the retry path, and no JS object is
-//! built property by property across the boundary.
+//! the sans-IO decisions it drives. The headers and body cross as one byte buffer and the retry
+//! inputs as plain numbers, so neither JSON nor float parsing runs on the retry path, and no JS
+//! object is built property by property across the boundary.
 
 use wasm_bindgen::prelude::*;
 
