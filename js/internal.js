@@ -22,6 +22,19 @@ export function utf8Pair(first, second) {
   return { bytes: scratch.subarray(0, split + written), split };
 }
 
+/**
+ * `text` as UTF-8 then `body` (a string, encoded too, or bytes that are not a view of the reused
+ * buffer), back to back in the reused buffer; `split` is the byte length of the text.
+ */
+export function utf8Then(text, body) {
+  if (typeof body === 'string') return utf8Pair(text, body);
+  const need = text.length * 3 + body.length;
+  if (need > scratch.length) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+  const split = encoder.encodeInto(text, scratch).written;
+  scratch.set(body, split);
+  return { bytes: scratch.subarray(0, split + body.length), split };
+}
+
 /** Makes an error shaped like the ones the wasm core throws. */
 export function makeError(kind, path, reason) {
   const error = new Error(path ? `${path}: ${reason}` : reason);

@@ -9,7 +9,7 @@
 // (node.js, browser.js, workerd.js) initialise the wasm and re-export ./api.js (everything),
 // or ./send.js or ./receive.js for the two halves (scripts/bundle.mjs).
 import * as raw from '../pkg/graph_call_transfer.js';
-import { utf8, utf8Pair, bytesOf, makeError, describe, toJson } from './internal.js';
+import { utf8, utf8Pair, utf8Then, bytesOf, makeError, describe, toJson } from './internal.js';
 
 export { makeError, isGraphCallTransferError } from './internal.js';
 
@@ -339,7 +339,8 @@ export function parseTransferBody(body, apiVersion = 'v1.0') {
   if (typeof apiVersion !== 'string') {
     throw makeError('invalidType', 'apiVersion', `wrong type: expected a string, found ${describe(apiVersion)}`);
   }
-  const bytes = bytesOf(body, 'the body');
-  raw.validateTransferBodyRaw(bytes, apiVersion);
+  const bytes = typeof body === 'string' ? body : bytesOf(body, 'the body');
+  const input = utf8Then(apiVersion, bytes);
+  raw.validateTransferBodyRaw(input.bytes, input.split);
   return JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(bytes));
 }

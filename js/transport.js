@@ -4,7 +4,7 @@
 // via AbortController, and no gloo-net / web-sys / futures glue in the wasm.
 import * as raw from '../pkg/graph_call_transfer.js';
 import { buildTransferRequest, TransferRequest } from './request.js';
-import { bytesOf, describe, makeError } from './internal.js';
+import { bytesOf, describe, makeError, utf8Then } from './internal.js';
 
 const EMPTY = new Uint8Array(0);
 /** Response headers the core reads; the rest never cross into wasm. */
@@ -104,7 +104,8 @@ export function parseTransferResponse(status, headers, body, now = Date.now()) {
   if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
     throw makeError('outOfRange', 'now', 'is out of range: expected milliseconds since the epoch');
   }
-  const summary = JSON.parse(raw.parseTransferResponseRaw(status, packHeaders(headers), bodyBytes(body), now));
+  const input = utf8Then(packHeaders(headers), typeof body === 'string' ? body : bodyBytes(body));
+  const summary = JSON.parse(raw.parseTransferResponseRaw(status, input.bytes, input.split, now));
   if (!summary.accepted) return { ok: false, error: new GraphError(summary) };
   const result = { ok: true, status: summary.status };
   if (summary.operation !== undefined) result.operation = summary.operation;
@@ -157,7 +158,7 @@ function requiredNumber(value, path) {
 
 /** Runs the core decision over packed numbers and decodes it. */
 function decide(slots, attempt) {
-  const code = raw.decideRetryRaw(slots);
+  const code = raw.decideRetryRaw(...slots);
   if (code >= 0) return { retry: true, delayMs: code, attempt: attempt + 1, retryAttempt: attempt };
   return { retry: false, reason: STOP_REASONS[-1 - code] };
 }
@@ -248,7 +249,7 @@ function checkSendOptions(options) {
   retry[11] = 0;
   retry[12] = 0;
   try {
-    raw.decideRetryRaw(retry);
+    raw.decideRetryRaw(...retry);
   } catch (error) {
     throw error.path?.startsWith('policy') ? makeError(error.kind, `retry${error.path.slice(6)}`, error.reason) : error;
   }

@@ -58,7 +58,22 @@ impl Error {
 
     /// Why, without the path.
     pub fn reason(&self) -> String {
-        self.inner.kind.to_string()
+        let mut out = String::new();
+        self.inner.kind.push_reason(&mut out);
+        out
+    }
+
+    /// `path: reason`, or the reason alone for an empty path (what `Display` shows), built
+    /// without `core::fmt`.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
+    pub(crate) fn message(&self) -> String {
+        let mut out = String::new();
+        if !self.inner.path.is_empty() {
+            out.push_str(&self.inner.path);
+            out.push_str(": ");
+        }
+        self.inner.kind.push_reason(&mut out);
+        out
     }
 
     /// Prefixes the path with `prefix` (used when a value is validated on its own and then
@@ -97,11 +112,7 @@ fn starts_with_index(path: &str) -> bool {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.inner.path.is_empty() {
-            fmt::Display::fmt(&self.inner.kind, f)
-        } else {
-            write!(f, "{}: {}", self.inner.path, self.inner.kind)
-        }
+        f.write_str(&self.message())
     }
 }
 
@@ -244,60 +255,101 @@ impl ErrorKind {
 
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::InvalidJson { detail } => write!(f, "not valid JSON: {detail}"),
-            Self::InvalidType { detail } => f.write_str(detail),
-            Self::MissingField => f.write_str("is required"),
-            Self::EmptyValue => f.write_str("must not be empty"),
-            Self::UnknownOption => f.write_str("is not a known option"),
-            Self::UnsafeCallId { character } => write!(
-                f,
-                "call id contains {}; only letters, digits, '-', '.', '_' and '~' are allowed in a URL path segment",
-                QuotedChar(*character)
-            ),
-            Self::MissingIdentity => f.write_str(
+        let mut out = String::new();
+        self.push_reason(&mut out);
+        f.write_str(&out)
+    }
+}
+
+impl ErrorKind {
+    /// Appends the reason (what `Display` shows) to `out`, without `core::fmt`: the wasm builds
+    /// reach errors only through here, so they carry no formatting machinery for them.
+    #[inline(never)]
+    #[cfg_attr(gct_opt_attr, optimize(size))]
+    pub(crate) fn push_reason(&self, out: &mut String) {
+        let num = |out: &mut String, n: usize| crate::json::push_u64(out, n as u64);
+        let (before, after): (&str, &str) = match self {
+            Self::InvalidJson { detail } => ("not valid JSON: ", detail),
+            Self::InvalidType { detail } => ("", detail),
+            Self::MissingField => ("is required", ""),
+            Self::EmptyValue => ("must not be empty", ""),
+            Self::UnknownOption => ("is not a known option", ""),
+            Self::UnsafeCallId { character } => {
+                out.push_str("call id contains ");
+                push_quoted_char(out, *character);
+                ("", "; only letters, digits, '-', '.', '_' and '~' are allowed in a URL path segment")
+            }
+            Self::MissingIdentity => (
                 "needs an identity with at least one member such as user, application, applicationInstance or phone",
+                "",
             ),
-            Self::NotE164 { value } => write!(
-                f,
-                "{} is not an E.164 phone number ('+' then 2 to 15 digits, the first not 0, no spaces)",
-                Quoted(value)
-            ),
+            Self::NotE164 { value } => {
+                crate::request::view::push_json_string(out, value);
+                ("", " is not an E.164 phone number ('+' then 2 to 15 digits, the first not 0, no spaces)")
+            }
             Self::TooLong { max, len } => {
-                write!(f, "is {len} characters long; the maximum is {max}")
+                out.push_str("is ");
+                num(out, *len);
+                out.push_str(" characters long; the maximum is ");
+                num(out, *max);
+                ("", "")
             }
             Self::UnsupportedInDialect { dialect } => {
-                write!(f, "is not part of the {dialect} API; remove it or choose another apiVersion")
+                out.push_str("is not part of the ");
+                out.push_str(dialect);
+                ("", " API; remove it or choose another apiVersion")
             }
-            Self::UnknownApiVersion { value } => write!(
-                f,
-                "unknown apiVersion {}; expected \"v1.0\", \"beta\" or \"beta-2018\"",
-                Quoted(value)
-            ),
-            Self::UnknownCloud { value } => write!(
-                f,
-                "unknown cloud {}; expected \"global\", \"usGovL4\", \"usGovL5\" or \"china\" (or pass baseUrl)",
-                Quoted(value)
-            ),
+            Self::UnknownApiVersion { value } => {
+                out.push_str("unknown apiVersion ");
+                crate::request::view::push_json_string(out, value);
+                ("", "; expected \"v1.0\", \"beta\" or \"beta-2018\"")
+            }
+            Self::UnknownCloud { value } => {
+                out.push_str("unknown cloud ");
+                crate::request::view::push_json_string(out, value);
+                (
+                    "",
+                    "; expected \"global\", \"usGovL4\", \"usGovL5\" or \"china\" (or pass baseUrl)",
+                )
+            }
             Self::ConflictingOptions { other } => {
-                write!(f, "cannot be combined with {other}; give one of them")
+                out.push_str("cannot be combined with ");
+                out.push_str(other);
+                ("", "; give one of them")
             }
-            Self::InvalidBaseUrl { reason } => write!(f, "invalid base URL: {reason}"),
-            Self::InvalidHeaderValue => {
-                f.write_str("contains characters that are not allowed in an HTTP header")
-            }
-            Self::MisplacedField { belongs } => write!(f, "is misplaced; it belongs at {belongs}"),
-            Self::OutOfRange { expected } => write!(f, "is out of range: expected {expected}"),
+            Self::InvalidBaseUrl { reason } => ("invalid base URL: ", reason),
+            Self::InvalidHeaderValue => (
+                "contains characters that are not allowed in an HTTP header",
+                "",
+            ),
+            Self::MisplacedField { belongs } => ("is misplaced; it belongs at ", belongs),
+            Self::OutOfRange { expected } => ("is out of range: expected ", expected),
             Self::InvalidUtf8 { valid_up_to } => {
-                write!(f, "not valid UTF-8: invalid byte at offset {valid_up_to}")
+                out.push_str("not valid UTF-8: invalid byte at offset ");
+                num(out, *valid_up_to);
+                ("", "")
             }
-            Self::InvalidEnvelope { reason } => write!(f, "not a notification envelope: {reason}"),
-            Self::TooDeep { max } => write!(f, "nests deeper than the limit of {max} levels"),
+            Self::InvalidEnvelope { reason } => ("not a notification envelope: ", reason),
+            Self::TooDeep { max } => {
+                out.push_str("nests deeper than the limit of ");
+                num(out, *max);
+                ("", " levels")
+            }
             Self::TooLarge { max, len } => {
-                write!(f, "is {len} bytes long; the limit is {max} bytes")
+                out.push_str("is ");
+                num(out, *len);
+                out.push_str(" bytes long; the limit is ");
+                num(out, *max);
+                ("", " bytes")
             }
-            Self::TooManyItems { max } => write!(f, "has more than {max} items"),
-        }
+            Self::TooManyItems { max } => {
+                out.push_str("has more than ");
+                num(out, *max);
+                ("", " items")
+            }
+        };
+        out.push_str(before);
+        out.push_str(after);
     }
 }
 
@@ -314,25 +366,21 @@ impl fmt::Display for Quoted<'_> {
     }
 }
 
-/// Displays a character between single quotes, as `{:?}` does for printable ones (`'/'`, `'"'`,
+/// Appends a character between single quotes, as `{:?}` shows printable ones (`'/'`, `'"'`,
 /// `'\''`, `'\n'`); other control characters get a JSON escape (`'\u0001'`).
-struct QuotedChar(char);
-
-impl fmt::Display for QuotedChar {
-    #[cfg_attr(gct_opt_attr, optimize(size))]
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut buf = [0u8; 4];
-        let mut out = String::with_capacity(8);
-        crate::request::view::push_json_string(&mut out, self.0.encode_utf8(&mut buf));
-        let inner = match self.0 {
-            '"' => "\"",
-            '\'' => "\\'",
-            _ => &out[1..out.len() - 1],
-        };
-        f.write_str("'")?;
-        f.write_str(inner)?;
-        f.write_str("'")
-    }
+#[cfg_attr(gct_opt_attr, optimize(size))]
+fn push_quoted_char(out: &mut String, c: char) {
+    let mut buf = [0u8; 4];
+    let mut json = String::with_capacity(8);
+    crate::request::view::push_json_string(&mut json, c.encode_utf8(&mut buf));
+    let inner = match c {
+        '"' => "\"",
+        '\'' => "\\'",
+        _ => &json[1..json.len() - 1],
+    };
+    out.push('\'');
+    out.push_str(inner);
+    out.push('\'');
 }
 
 /// Turns a `serde_path_to_error` failure into an [`Error`] with the JSON path of the bad value.
@@ -384,4 +432,48 @@ pub(crate) fn json_path(path: &serde_path_to_error::Path) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind's reason, as the `write!`-based `Display` it replaced wrote it.
+    #[test]
+    fn reasons_are_the_former_display() {
+        let s = String::from;
+        let cases = [
+            (ErrorKind::InvalidJson { detail: s("x at line 1") }, "not valid JSON: x at line 1"),
+            (ErrorKind::InvalidType { detail: s("wrong type") }, "wrong type"),
+            (ErrorKind::MissingField, "is required"),
+            (ErrorKind::EmptyValue, "must not be empty"),
+            (ErrorKind::UnknownOption, "is not a known option"),
+            (ErrorKind::UnsafeCallId { character: '/' }, "call id contains '/'; only letters, digits, '-', '.', '_' and '~' are allowed in a URL path segment"),
+            (ErrorKind::UnsafeCallId { character: '\'' }, "call id contains '\\''; only letters, digits, '-', '.', '_' and '~' are allowed in a URL path segment"),
+            (ErrorKind::UnsafeCallId { character: '\u{1}' }, "call id contains '\\u0001'; only letters, digits, '-', '.', '_' and '~' are allowed in a URL path segment"),
+            (ErrorKind::MissingIdentity, "needs an identity with at least one member such as user, application, applicationInstance or phone"),
+            (ErrorKind::NotE164 { value: s("1 \"2") }, "\"1 \\\"2\" is not an E.164 phone number ('+' then 2 to 15 digits, the first not 0, no spaces)"),
+            (ErrorKind::TooLong { max: 10, len: 123 }, "is 123 characters long; the maximum is 10"),
+            (ErrorKind::UnsupportedInDialect { dialect: "beta-2018" }, "is not part of the beta-2018 API; remove it or choose another apiVersion"),
+            (ErrorKind::UnknownApiVersion { value: s("v2") }, "unknown apiVersion \"v2\"; expected \"v1.0\", \"beta\" or \"beta-2018\""),
+            (ErrorKind::UnknownCloud { value: s("mars") }, "unknown cloud \"mars\"; expected \"global\", \"usGovL4\", \"usGovL5\" or \"china\" (or pass baseUrl)"),
+            (ErrorKind::ConflictingOptions { other: "baseUrl" }, "cannot be combined with baseUrl; give one of them"),
+            (ErrorKind::InvalidBaseUrl { reason: "no host" }, "invalid base URL: no host"),
+            (ErrorKind::InvalidHeaderValue, "contains characters that are not allowed in an HTTP header"),
+            (ErrorKind::MisplacedField { belongs: "a.b" }, "is misplaced; it belongs at a.b"),
+            (ErrorKind::OutOfRange { expected: "1 to 2" }, "is out of range: expected 1 to 2"),
+            (ErrorKind::InvalidUtf8 { valid_up_to: 7 }, "not valid UTF-8: invalid byte at offset 7"),
+            (ErrorKind::InvalidEnvelope { reason: "no value" }, "not a notification envelope: no value"),
+            (ErrorKind::TooDeep { max: 64 }, "nests deeper than the limit of 64 levels"),
+            (ErrorKind::TooLarge { max: 5, len: 6 }, "is 6 bytes long; the limit is 5 bytes"),
+            (ErrorKind::TooManyItems { max: 0 }, "has more than 0 items"),
+        ];
+        for (kind, want) in cases {
+            assert_eq!(kind.to_string(), want);
+            let error = Error::new(kind.clone(), "a.b");
+            assert_eq!(error.reason(), want);
+            assert_eq!(error.to_string(), format!("a.b: {want}"));
+            assert_eq!(Error::new(kind, "").to_string(), want);
+        }
+    }
 }

@@ -73,6 +73,23 @@ impl SyntaxError {
     }
 }
 
+/// `prefix` then what `Utf8Error`'s `Display` says, built without `core::fmt`.
+#[inline(never)]
+#[cfg_attr(gct_opt_attr, optimize(size))]
+pub(crate) fn utf8_error_text(prefix: &str, e: &std::str::Utf8Error) -> String {
+    let mut out = String::from(prefix);
+    match e.error_len() {
+        Some(len) => {
+            out.push_str("invalid utf-8 sequence of ");
+            push_u64(&mut out, len as u64);
+            out.push_str(" bytes from index ");
+        }
+        None => out.push_str("incomplete utf-8 byte sequence from index "),
+    }
+    push_u64(&mut out, e.valid_up_to() as u64);
+    out
+}
+
 /// Parses one JSON document (UTF-8 bytes; trailing whitespace only).
 #[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
@@ -463,6 +480,19 @@ pub(crate) fn push_opt_str(out: &mut String, value: Option<&str>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn utf8_error_text_is_the_display() {
+        for bytes in [
+            &b"ab\xff"[..],
+            b"a\xe2\x82",
+            b"\xe2\x28\xa1",
+            b"xy\xf0\x90\x28",
+        ] {
+            let e = std::str::from_utf8(bytes).unwrap_err();
+            assert_eq!(super::utf8_error_text("p: ", &e), format!("p: {e}"));
+        }
+    }
+
     use super::*;
 
     #[test]

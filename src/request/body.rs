@@ -118,7 +118,7 @@ pub(crate) fn utf8(json: &[u8]) -> Result<&str, Error> {
     std::str::from_utf8(json).map_err(|e| {
         Error::new(
             ErrorKind::InvalidJson {
-                detail: format!("not UTF-8: {e}"),
+                detail: crate::json::utf8_error_text("not UTF-8: ", &e),
             },
             "",
         )

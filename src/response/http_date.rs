@@ -39,7 +39,8 @@ const LONG_DAYS: [&str; 7] = [
 #[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn parse_http_date(text: &str) -> Option<u64> {
     let text = text.trim();
-    if let Some((day_name, rest)) = text.split_once(", ") {
+    if let Some(at) = find_ignore_case(text.as_bytes(), b", ") {
+        let (day_name, rest) = (text.get(..at)?, text.get(at + 2..)?);
         if SHORT_DAYS.contains(&day_name) {
             return imf_fixdate(rest);
         }
@@ -48,7 +49,9 @@ pub fn parse_http_date(text: &str) -> Option<u64> {
         }
         return None;
     }
-    let (day_name, rest) = text.split_once(' ')?;
+    let mut parts = fields(text, b' ');
+    let day_name = parts.next()?;
+    let rest = parts.rest?;
     if SHORT_DAYS.contains(&day_name) {
         return asctime(rest);
     }
@@ -58,7 +61,7 @@ pub fn parse_http_date(text: &str) -> Option<u64> {
 /// `06 Nov 1994 08:49:37 GMT`
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn imf_fixdate(rest: &str) -> Option<u64> {
-    let mut parts = rest.split(' ');
+    let mut parts = fields(rest, b' ');
     let day = digits(parts.next()?, 2)?;
     let month = month(parts.next()?)?;
     let year = digits(parts.next()?, 4)?;
@@ -72,8 +75,8 @@ fn imf_fixdate(rest: &str) -> Option<u64> {
 /// `06-Nov-94 08:49:37 GMT`
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn rfc850(rest: &str) -> Option<u64> {
-    let mut parts = rest.split(' ');
-    let mut date = parts.next()?.split('-');
+    let mut parts = fields(rest, b' ');
+    let mut date = fields(parts.next()?, b'-');
     let day = digits(date.next()?, 2)?;
     let month = month(date.next()?)?;
     let yy = digits(date.next()?, 2)?;
@@ -98,7 +101,7 @@ fn asctime(rest: &str) -> Option<u64> {
         day_field.trim_start_matches(' '),
         day_field.trim_start().len(),
     )?;
-    let mut parts = rest.get(2..)?.strip_prefix(' ')?.split(' ');
+    let mut parts = fields(rest.get(2..)?.strip_prefix(' ')?, b' ');
     let time = parts.next()?;
     let year = digits(parts.next()?, 4)?;
     if parts.next().is_some() {
@@ -118,13 +121,70 @@ fn digits(text: &str, len: usize) -> Option<u64> {
     if text.len() != len || len == 0 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    text.parse().ok()
+    decimal(text)
+}
+
+/// ASCII digits as a number, `None` when it overflows `u64` (`str::parse` without its
+/// generic machinery: the caller has checked the digits).
+#[cfg_attr(gct_opt_attr, optimize(size))]
+fn decimal(digits: &str) -> Option<u64> {
+    digits.bytes().try_fold(0u64, |n, b| {
+        n.checked_mul(10)?
+            .checked_add(u64::from(b.wrapping_sub(b'0')))
+    })
+}
+
+/// `text` split at each `sep` byte, as `str::split` with an ASCII `char` does, without the
+/// pattern machinery (smaller wasm).
+pub(crate) struct Fields<'a> {
+    /// What is left to split; `None` after the last field.
+    pub(crate) rest: Option<&'a str>,
+    sep: u8,
+}
+
+/// The fields of `text` separated by `sep` (an ASCII byte).
+#[cfg_attr(gct_opt_attr, optimize(size))]
+pub(crate) fn fields(text: &str, sep: u8) -> Fields<'_> {
+    Fields {
+        rest: Some(text),
+        sep,
+    }
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a str;
+
+    #[inline(never)]
+    #[cfg_attr(gct_opt_attr, optimize(size))]
+    fn next(&mut self) -> Option<&'a str> {
+        let text = self.rest?;
+        match text.bytes().position(|b| b == self.sep) {
+            Some(at) => {
+                self.rest = text.get(at + 1..);
+                text.get(..at)
+            }
+            None => {
+                self.rest = None;
+                Some(text)
+            }
+        }
+    }
+}
+
+/// Where `needle` (ASCII) first occurs in `haystack`, ignoring ASCII case (a byte search instead
+/// of `str::find`'s two-way searcher, which is large in wasm and not needed on short texts).
+#[inline(never)]
+#[cfg_attr(gct_opt_attr, optimize(size))]
+pub(super) fn find_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window.eq_ignore_ascii_case(needle))
 }
 
 /// `HH:MM:SS` plus the date, checked, to milliseconds since the epoch.
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn to_millis(year: u64, month: u64, day: u64, time: &str) -> Option<u64> {
-    let mut hms = time.split(':');
+    let mut hms = fields(time, b':');
     let hour = digits(hms.next()?, 2)?;
     let minute = digits(hms.next()?, 2)?;
     let second = digits(hms.next()?, 2)?;
@@ -185,8 +245,7 @@ fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
 pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        let secs = value
-            .parse::<u64>()
+        let secs = decimal(value)
             .unwrap_or(RETRY_AFTER_MAX_SECS)
             .min(RETRY_AFTER_MAX_SECS);
         return Some(secs * 1000);

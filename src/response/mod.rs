@@ -26,6 +26,9 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+#[cfg(all(target_arch = "wasm32", feature = "send"))]
+pub(crate) use http_date::fields;
+use http_date::find_ignore_case;
 pub use http_date::{parse_http_date, parse_retry_after, RETRY_AFTER_MAX_SECS};
 
 use crate::model::CommsOperation;
@@ -308,19 +311,19 @@ where
         summary.date.take(),
     );
     match std::str::from_utf8(body).ok().and_then(members) {
-        Some(top) => match top.error {
+        Some(top) => match top.0[ERROR] {
             Some(error) => match members(error) {
-                Some(error) => {
-                    summary.code = text(error.code).unwrap_or_default();
-                    summary.message = text(error.message).unwrap_or_default();
-                    summary.inner_error = [error.inner_error, error.inner_error_lowercase]
+                Some(Members(error)) => {
+                    summary.code = text(error[CODE]).unwrap_or_default();
+                    summary.message = text(error[MESSAGE]).unwrap_or_default();
+                    summary.inner_error = [error[INNER_ERROR], error[INNER_ERROR_LOWERCASE]]
                         .into_iter()
                         .flatten()
                         .find(|raw| raw.starts_with('{'));
-                    if let Some(inner) = summary.inner_error.and_then(members) {
-                        summary.request_id = text(inner.request_id);
-                        summary.client_request_id = text(inner.client_request_id);
-                        summary.date = text(inner.date);
+                    if let Some(Members(inner)) = summary.inner_error.and_then(members) {
+                        summary.request_id = text(inner[REQUEST_ID]);
+                        summary.client_request_id = text(inner[CLIENT_REQUEST_ID]);
+                        summary.date = text(inner[DATE]);
                     }
                 }
                 // `{"error": "invalid_request"}` (OAuth style).
@@ -328,7 +331,7 @@ where
             },
             // `{"message": ...}` from a proxy, or some other JSON object.
             None => {
-                summary.message = text(top.message)
+                summary.message = text(top.0[MESSAGE])
                     .unwrap_or_else(|| described(status, "an unexpected JSON body").into());
             }
         },
@@ -352,46 +355,49 @@ where
 /// The members this module reads, at any level of a body (the top level, `error`, `innerError`,
 /// an operation), as raw JSON text. Members are kept raw and read leniently, so one of an
 /// unexpected type is ignored instead of losing the rest.
-#[derive(Default)]
-struct Members<'a> {
-    error: Option<&'a str>,
-    code: Option<&'a str>,
-    message: Option<&'a str>,
-    inner_error: Option<&'a str>,
-    inner_error_lowercase: Option<&'a str>,
-    request_id: Option<&'a str>,
-    client_request_id: Option<&'a str>,
-    date: Option<&'a str>,
-    odata_type: Option<&'a str>,
-    id: Option<&'a str>,
-    status: Option<&'a str>,
-}
+struct Members<'a>([Option<&'a str>; 11]);
+
+/// The member names [`members`] reads, in the order of its slots.
+const MEMBER_NAMES: [&str; 11] = [
+    "error",
+    "code",
+    "message",
+    "innerError",
+    "innererror",
+    "request-id",
+    "client-request-id",
+    "date",
+    "@odata.type",
+    "id",
+    "status",
+];
+const ERROR: usize = 0;
+const CODE: usize = 1;
+const MESSAGE: usize = 2;
+const INNER_ERROR: usize = 3;
+const INNER_ERROR_LOWERCASE: usize = 4;
+const REQUEST_ID: usize = 5;
+const CLIENT_REQUEST_ID: usize = 6;
+const DATE: usize = 7;
+const ODATA_TYPE: usize = 8;
+const ID: usize = 9;
+const STATUS: usize = 10;
 
 /// Reads `json` when it is one JSON object. A repeated known member makes it unreadable (as
 /// the serde derive it replaces did).
+#[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn members(json: &str) -> Option<Members<'_>> {
-    let mut m = Members::default();
+    let mut m = Members([None; 11]);
     let mut seen = 0u16;
     let ok = crate::json::raw_members(json, |key, raw| {
-        let (bit, slot) = match key {
-            "error" => (0, &mut m.error),
-            "code" => (1, &mut m.code),
-            "message" => (2, &mut m.message),
-            "innerError" => (3, &mut m.inner_error),
-            "innererror" => (4, &mut m.inner_error_lowercase),
-            "request-id" => (5, &mut m.request_id),
-            "client-request-id" => (6, &mut m.client_request_id),
-            "date" => (7, &mut m.date),
-            "@odata.type" => (8, &mut m.odata_type),
-            "id" => (9, &mut m.id),
-            "status" => (10, &mut m.status),
-            _ => return true,
+        let Some(slot) = MEMBER_NAMES.iter().position(|name| *name == key) else {
+            return true;
         };
         // `null` is an absent member, as with `Option` fields.
-        *slot = Some(raw).filter(|raw| *raw != "null");
-        let first = seen & 1 << bit == 0;
-        seen |= 1 << bit;
+        m.0[slot] = Some(raw).filter(|raw| *raw != "null");
+        let first = seen & 1 << slot == 0;
+        seen |= 1 << slot;
         first
     });
     ok.then_some(m)
@@ -403,11 +409,15 @@ fn members(json: &str) -> Option<Members<'_>> {
 fn text(raw: Option<&str>) -> Option<Cow<'_, str>> {
     let json = raw?;
     let inner = json.strip_prefix('"')?.strip_suffix('"')?;
-    let value = if inner.contains('\\') {
-        match crate::json::parse(json.as_bytes()).ok()? {
-            crate::json::Value::String(s) => Cow::Owned(s.into_owned()),
-            _ => return None,
-        }
+    let value = if inner.as_bytes().contains(&b'\\') {
+        // `json` is one JSON string whose syntax the member reader checked: decode it without
+        // the document reader (a lone surrogate escape is refused, as serde does).
+        let span = crate::notify::scan::StrSpan {
+            start: 1,
+            end: json.len() - 1,
+            escaped: true,
+        };
+        crate::json::string(json, span).ok()?
     } else {
         Cow::Borrowed(inner)
     };
@@ -434,10 +444,10 @@ pub fn is_comms_operation(body: &[u8]) -> bool {
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn comms_operation(body: &[u8]) -> Option<&str> {
     let json = std::str::from_utf8(body).ok()?;
-    let probe = members(json)?;
+    let Members(probe) = members(json)?;
     let present = |v: Option<&str>| v.is_some();
-    let typed = text(probe.odata_type).is_some_and(|t| t.ends_with("commsOperation"));
-    if !(typed || present(probe.id) || present(probe.status)) {
+    let typed = text(probe[ODATA_TYPE]).is_some_and(|t| t.ends_with("commsOperation"));
+    if !(typed || present(probe[ID]) || present(probe[STATUS])) {
         return None;
     }
     // `members` read the whole body as one object: it is the value without its surrounding
@@ -472,9 +482,12 @@ fn body_description(body: &[u8]) -> String {
     if text.is_empty() {
         return "an empty body".to_owned();
     }
-    let lower = text.to_ascii_lowercase();
-    let excerpt = match (lower.find("<title>"), lower.find("</title>")) {
-        (Some(start), Some(end)) if start + 7 <= end => &text[start + 7..end],
+    let bytes = text.as_bytes();
+    let excerpt = match (
+        find_ignore_case(bytes, b"<title>"),
+        find_ignore_case(bytes, b"</title>"),
+    ) {
+        (Some(start), Some(end)) => text.get(start + 7..end).unwrap_or(text),
         _ => text,
     };
     let mut quoted = String::new();
@@ -488,7 +501,12 @@ fn body_description(body: &[u8]) -> String {
         }
         quoted.push_str(word);
     }
-    let kind = if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+    let starts = |prefix: &[u8]| {
+        bytes
+            .get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    };
+    let kind = if starts(b"<!doctype html") || starts(b"<html") {
         "an HTML body: "
     } else {
         "a non-JSON body: "
@@ -647,20 +665,7 @@ mod tests {
     }
 
     fn ours(json: &str) -> Option<Vec<Option<&str>>> {
-        let m = members(json)?;
-        Some(vec![
-            m.error,
-            m.code,
-            m.message,
-            m.inner_error,
-            m.inner_error_lowercase,
-            m.request_id,
-            m.client_request_id,
-            m.date,
-            m.odata_type,
-            m.id,
-            m.status,
-        ])
+        Some(members(json)?.0.to_vec())
     }
 
     use proptest::prelude::*;

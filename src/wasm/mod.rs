@@ -17,7 +17,7 @@ static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 /// stable `kind`, the JSON `path` and the `reason` as properties.
 #[cfg_attr(gct_opt_attr, optimize(size))]
 pub fn to_js_error(err: &Error) -> JsValue {
-    js_error(&err.to_string(), err.kind_name(), err.path(), &err.reason())
+    js_error(&err.message(), err.kind_name(), err.path(), &err.reason())
 }
 
 /// The JavaScript `Error` of [`to_js_error`] from its parts (shared with the auth errors).

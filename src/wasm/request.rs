@@ -150,7 +150,7 @@ pub fn validate_target_raw(target_json: &[u8]) -> Result<(), JsValue> {
     let text = std::str::from_utf8(target_json).map_err(|e| {
         to_js_error(&Error::new(
             crate::ErrorKind::InvalidJson {
-                detail: e.to_string(),
+                detail: crate::json::utf8_error_text("", &e),
             },
             "",
         ))
@@ -158,11 +158,14 @@ pub fn validate_target_raw(target_json: &[u8]) -> Result<(), JsValue> {
     request::validate::transfer_target(text).map_err(|e| to_js_error(&e))
 }
 
-/// Validates a transfer request body (as a Graph simulator or proxy receives it) for
-/// `api_version` (`v1.0`, `beta` or `beta-2018`); throws the first problem.
+/// Validates a transfer request body (as a Graph simulator or proxy receives it): `input` holds
+/// the API version (`v1.0`, `beta` or `beta-2018`) in its first `version_len` bytes, then the
+/// body; throws the first problem.
 #[wasm_bindgen(js_name = validateTransferBodyRaw)]
 #[cfg_attr(gct_opt_attr, optimize(size), inline(never))]
-pub fn validate_transfer_body_raw(body: &[u8], api_version: &str) -> Result<(), JsValue> {
-    let version = request::ApiVersion::parse(api_version).map_err(|e| to_js_error(&e))?;
+pub fn validate_transfer_body_raw(input: &[u8], version_len: usize) -> Result<(), JsValue> {
+    let (version, body) = input.split_at(version_len.min(input.len()));
+    let version = request::ApiVersion::parse(std::str::from_utf8(version).unwrap_or_default())
+        .map_err(|e| to_js_error(&e))?;
     request::validate_body(body, version).map_err(|e| to_js_error(&e))
 }
