@@ -3,20 +3,22 @@
 const encoder = new TextEncoder();
 let scratch = new Uint8Array(4096);
 
+/** Grows the reused buffer to at least `need` bytes (at least doubling it). */
+function room(need) {
+  if (need > scratch.length) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+}
+
 /** Encodes `text` as UTF-8 into a reused buffer and returns a view of the written bytes. */
 export function utf8(text) {
   // encodeInto needs at most 3 bytes per UTF-16 unit.
-  if (text.length * 3 > scratch.length) {
-    scratch = new Uint8Array(Math.max(text.length * 3, scratch.length * 2));
-  }
+  room(text.length * 3);
   const { written } = encoder.encodeInto(text, scratch);
   return scratch.subarray(0, written);
 }
 
 /** Encodes two strings back to back into the reused buffer; `split` is the byte length of the first. */
 export function utf8Pair(first, second) {
-  const need = (first.length + second.length) * 3;
-  if (need > scratch.length) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+  room((first.length + second.length) * 3);
   const split = encoder.encodeInto(first, scratch).written;
   const { written } = encoder.encodeInto(second, scratch.subarray(split));
   return { bytes: scratch.subarray(0, split + written), split };
@@ -28,8 +30,7 @@ export function utf8Pair(first, second) {
  */
 export function utf8Then(text, body) {
   if (typeof body === 'string') return utf8Pair(text, body);
-  const need = text.length * 3 + body.length;
-  if (need > scratch.length) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+  room(text.length * 3 + body.length);
   const split = encoder.encodeInto(text, scratch).written;
   scratch.set(body, split);
   return { bytes: scratch.subarray(0, split + body.length), split };

@@ -190,6 +190,34 @@ pub struct TrackedTransfer {
     pub history: Vec<Transition>,
 }
 
+impl TrackedTransfer {
+    /// A transfer registered at `now`, in phase `requested`, with `history` carried over.
+    #[cfg_attr(gct_opt_attr, optimize(size))]
+    fn new(
+        call_id: String,
+        client_context: Option<String>,
+        now: u64,
+        history: Vec<Transition>,
+    ) -> Self {
+        Self {
+            call_id,
+            client_context,
+            phase: TransferPhase::Requested,
+            progress: TransferPhase::Requested,
+            registered_at: now,
+            last_progress_at: now,
+            result_info: None,
+            last_state: None,
+            termination_reason: None,
+            call_ended: false,
+            unknown_states: Vec::new(),
+            duplicates: 0,
+            late: 0,
+            history,
+        }
+    }
+}
+
 /// A notification kept for a call that was not registered yet (Graph may call back before the
 /// transfer request returns).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -321,22 +349,12 @@ impl TransferTracker {
         }
         self.transfers.insert(
             call_id.to_owned(),
-            Box::new(TrackedTransfer {
-                call_id: call_id.to_owned(),
-                client_context: client_context.map(str::to_owned),
-                phase: TransferPhase::Requested,
-                progress: TransferPhase::Requested,
-                registered_at: now,
-                last_progress_at: now,
-                result_info: None,
-                last_state: None,
-                termination_reason: None,
-                call_ended: false,
-                unknown_states: Vec::new(),
-                duplicates: 0,
-                late: 0,
+            Box::new(TrackedTransfer::new(
+                call_id.to_owned(),
+                client_context.map(str::to_owned),
+                now,
                 history,
-            }),
+            )),
         );
         let mut out = Vec::new();
         let mut early = self.early.remove(call_id).unwrap_or_default();

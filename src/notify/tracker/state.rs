@@ -535,22 +535,8 @@ fn transition(v: &Value<'_>, at: &At<'_>) -> R<Transition> {
 #[inline(never)]
 #[cfg_attr(gct_opt_attr, optimize(size))]
 fn transfer(v: &Value<'_>, at: &At<'_>) -> R<TrackedTransfer> {
-    let mut t = TrackedTransfer {
-        call_id: String::new(),
-        client_context: None,
-        phase: TransferPhase::Requested,
-        progress: TransferPhase::Requested,
-        registered_at: 0,
-        last_progress_at: 0,
-        result_info: None,
-        last_state: None,
-        termination_reason: None,
-        call_ended: false,
-        unknown_states: Vec::new(),
-        duplicates: 0,
-        late: 0,
-        history: Vec::new(),
-    };
+    // Required members overwrite these defaults; absent optional ones stay `None`.
+    let mut t = TrackedTransfer::new(String::new(), None, 0, Vec::new());
     let names = [
         "callId",
         "clientContext",
